@@ -1,0 +1,14 @@
+//! The pure core: pipelines, stages, deals, templates and totals. Nothing in here touches
+//! the browser, does I/O or reads the clock; "now" and new ids are passed in.
+
+pub mod model;
+pub mod metrics;
+pub mod money;
+pub mod ops;
+pub mod sample;
+pub mod templates;
+pub mod totals;
+
+pub use model::*;
+pub use money::{Currency, Money};
+pub use ops::{DealDraft, DomainError, StageDraft};

@@ -1,0 +1,213 @@
+//! The workspace and what it holds: pipelines, their stages, deals and their histories.
+//! These are plain data; the rules that change them live in `ops.rs`.
+
+use super::money::{Currency, Money};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub type PipelineId = String;
+pub type StageId = String;
+pub type DealId = String;
+
+/// Everything a user has: the unit that is stored, exported and imported.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workspace {
+    pub pipelines: Vec<Pipeline>,
+    pub deals: Vec<Deal>,
+    /// The editable list a lost deal's reason is chosen from.
+    pub lost_reasons: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    pub id: PipelineId,
+    pub name: String,
+    /// The currency a new deal in this pipeline starts with.
+    pub currency: Currency,
+    /// The stages in board order, left to right.
+    pub stages: Vec<Stage>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub id: StageId,
+    pub name: String,
+    /// What happens in this stage, shown where the user works it.
+    pub guidance: String,
+    /// Win probability in percent, 0 to 100.
+    pub probability: u8,
+    /// A deal that has sat here longer than this, with no activity, is stale.
+    pub rot_days: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextStep {
+    pub text: String,
+    pub due: Option<NaiveDate>,
+}
+
+/// Won and lost are outcomes, not stages: a closed deal keeps the stage it closed from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum DealStatus {
+    Open,
+    Won {
+        at: DateTime<Utc>,
+    },
+    Lost {
+        at: DateTime<Utc>,
+        reason: String,
+        note: String,
+    },
+}
+
+impl DealStatus {
+    pub fn is_open(&self) -> bool {
+        matches!(self, DealStatus::Open)
+    }
+}
+
+/// One entry into a stage. `from` is `None` for the stage a deal was created in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageChange {
+    pub from: Option<StageId>,
+    pub to: StageId,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deal {
+    pub id: DealId,
+    pub pipeline_id: PipelineId,
+    pub stage_id: StageId,
+    /// Order within the stage's column: lower comes first.
+    pub rank: i64,
+    pub title: String,
+    pub organisation: String,
+    pub contact: Contact,
+    pub amount: Money,
+    pub expected_close: Option<NaiveDate>,
+    /// Overrides the stage's probability when set.
+    pub probability: Option<u8>,
+    pub notes: String,
+    pub next_step: NextStep,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub status: DealStatus,
+    /// Every entry into a stage, oldest first; the last entry is the current stage.
+    pub history: Vec<StageChange>,
+    /// Sample deals come from "Try it with sample deals" and can be removed in one step.
+    #[serde(default)]
+    pub sample: bool,
+    /// Bumped on every change, so storage can tell which deals to write and whether another
+    /// tab changed a deal since this tab last saw it.
+    pub rev: u64,
+}
+
+impl Deal {
+    /// When the deal entered its current stage.
+    pub fn entered_stage_at(&self) -> DateTime<Utc> {
+        self.history
+            .iter()
+            .rev()
+            .find(|change| change.to == self.stage_id)
+            .map_or(self.created_at, |change| change.at)
+    }
+
+    /// The probability that applies: the deal's own, or else its stage's.
+    pub fn effective_probability(&self, stage: &Stage) -> u8 {
+        self.probability.unwrap_or(stage.probability)
+    }
+
+    /// Whole days the deal has sat in its current stage at `now`.
+    pub fn days_in_stage(&self, now: DateTime<Utc>) -> i64 {
+        (now - self.entered_stage_at()).num_days().max(0)
+    }
+
+    /// Stale (rotting): open, and with no stage entry or other change for longer than the
+    /// stage's rot days.
+    pub fn is_stale(&self, stage: &Stage, now: DateTime<Utc>) -> bool {
+        if !self.status.is_open() || stage.rot_days == 0 {
+            return false;
+        }
+        let last_touch = self.entered_stage_at().max(self.updated_at);
+        (now - last_touch).num_days() > i64::from(stage.rot_days)
+    }
+
+    /// True when the search text matches title, organisation or contact, ignoring case.
+    pub fn matches(&self, query: &str) -> bool {
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return true;
+        }
+        [
+            &self.title,
+            &self.organisation,
+            &self.contact.name,
+            &self.contact.email,
+            &self.contact.phone,
+        ]
+        .iter()
+        .any(|field| field.to_lowercase().contains(&query))
+    }
+}
+
+impl Workspace {
+    pub fn pipeline(&self, id: &str) -> Option<&Pipeline> {
+        self.pipelines.iter().find(|p| p.id == id)
+    }
+
+    pub fn deal(&self, id: &str) -> Option<&Deal> {
+        self.deals.iter().find(|d| d.id == id)
+    }
+
+    pub fn deals_in_pipeline<'a>(&'a self, pipeline_id: &'a str) -> impl Iterator<Item = &'a Deal> {
+        self.deals.iter().filter(move |d| d.pipeline_id == pipeline_id)
+    }
+
+    /// The open deals of a stage in column order.
+    pub fn open_deals_in_stage(&self, pipeline_id: &str, stage_id: &str) -> Vec<&Deal> {
+        let mut deals: Vec<&Deal> = self
+            .deals
+            .iter()
+            .filter(|d| d.pipeline_id == pipeline_id && d.stage_id == stage_id && d.status.is_open())
+            .collect();
+        deals.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id)));
+        deals
+    }
+}
+
+impl Pipeline {
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    pub fn stage_index(&self, id: &str) -> Option<usize> {
+        self.stages.iter().position(|s| s.id == id)
+    }
+}
+
+/// The lost reasons a new workspace starts with, in the user's language.
+pub fn default_lost_reasons(lang_is_nb: bool) -> Vec<String> {
+    let reasons: &[&str] = if lang_is_nb {
+        &["Pris", "Valgte en konkurrent", "Ikke behov nå", "Ingen respons", "Annet"]
+    } else {
+        &["Price", "Chose a competitor", "No need right now", "No response", "Other"]
+    };
+    reasons.iter().map(|r| r.to_string()).collect()
+}

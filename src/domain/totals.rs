@@ -1,0 +1,66 @@
+//! Totals for a board column: count, sum and weighted sum, kept apart per currency.
+
+use super::model::{Pipeline, Workspace};
+use super::money::{weighted_minor, Currency};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrencyTotal {
+    pub currency: Currency,
+    pub n_deals: usize,
+    pub total_minor: i64,
+    pub weighted_minor: i64,
+}
+
+/// Adds `amount` to the row for `currency`, keeping rows sorted by currency code.
+fn add_to(rows: &mut Vec<CurrencyTotal>, currency: &Currency, amount: i64, weighted: i64) {
+    let row = match rows.binary_search_by(|row| row.currency.cmp(currency)) {
+        Ok(idx) => &mut rows[idx],
+        Err(idx) => {
+            rows.insert(
+                idx,
+                CurrencyTotal {
+                    currency: currency.clone(),
+                    n_deals: 0,
+                    total_minor: 0,
+                    weighted_minor: 0,
+                },
+            );
+            &mut rows[idx]
+        }
+    };
+    row.n_deals += 1;
+    row.total_minor = row.total_minor.saturating_add(amount);
+    row.weighted_minor = row.weighted_minor.saturating_add(weighted);
+}
+
+/// Open deals in one stage, totalled per currency.
+pub fn stage_totals(ws: &Workspace, pipeline: &Pipeline, stage_id: &str) -> Vec<CurrencyTotal> {
+    let mut rows = Vec::new();
+    let Some(stage) = pipeline.stage(stage_id) else {
+        return rows;
+    };
+    for deal in ws.deals.iter().filter(|d| {
+        d.pipeline_id == pipeline.id && d.stage_id == stage_id && d.status.is_open()
+    }) {
+        let weighted = weighted_minor(deal.amount.minor, deal.effective_probability(stage));
+        add_to(&mut rows, &deal.amount.currency, deal.amount.minor, weighted);
+    }
+    rows
+}
+
+/// Open deals in the whole pipeline, totalled per currency.
+pub fn pipeline_totals(ws: &Workspace, pipeline: &Pipeline) -> Vec<CurrencyTotal> {
+    let mut rows = Vec::new();
+    for deal in ws
+        .deals
+        .iter()
+        .filter(|d| d.pipeline_id == pipeline.id && d.status.is_open())
+    {
+        let Some(stage) = pipeline.stage(&deal.stage_id) else {
+            continue;
+        };
+        let weighted = weighted_minor(deal.amount.minor, deal.effective_probability(stage));
+        add_to(&mut rows, &deal.amount.currency, deal.amount.minor, weighted);
+    }
+    rows
+}

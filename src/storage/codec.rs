@@ -1,0 +1,273 @@
+//! The stored layout, pure and natively tested. One key holds the workspace's small part
+//! (pipelines, stages, lost reasons); each deal has a key of its own, so a change to one
+//! deal rewrites only that deal, and two tabs editing different deals never touch the same
+//! key. Every record carries a format name and a version.
+
+use crate::domain::{Deal, Pipeline, Workspace};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+pub const PREFIX: &str = "pipewright.";
+pub const META_KEY: &str = "pipewright.workspace";
+pub const DEAL_PREFIX: &str = "pipewright.deal.";
+pub const LANG_KEY: &str = "pipewright.lang";
+pub const LAST_BACKUP_KEY: &str = "pipewright.last-backup";
+/// An unreadable value of key K is kept, untouched, under this prefix + K.
+pub const UNREADABLE_PREFIX: &str = "pipewright.unreadable.";
+
+pub const META_FORMAT: &str = "pipewright-workspace";
+pub const DEAL_FORMAT: &str = "pipewright-deal";
+pub const STORE_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetaRecord {
+    format: String,
+    version: u32,
+    pipelines: Vec<Pipeline>,
+    lost_reasons: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct DealRecordOut<'a> {
+    format: &'static str,
+    version: u32,
+    deal: &'a Deal,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DealRecordIn {
+    format: String,
+    version: u32,
+    deal: Deal,
+}
+
+/// Just the envelope, read first so a newer version is reported as such rather than as
+/// whatever field it renamed.
+#[derive(Deserialize)]
+struct Envelope {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    NotJson(String),
+    WrongFormat { expected: &'static str },
+    NewerVersion { found: u32, known: u32 },
+    Invalid(String),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::NotJson(detail) => write!(f, "not JSON: {detail}"),
+            DecodeError::WrongFormat { expected } => write!(f, "not a {expected} record"),
+            DecodeError::NewerVersion { found, known } => {
+                write!(f, "written by a newer version (format {found}, this app knows {known})")
+            }
+            DecodeError::Invalid(detail) => write!(f, "invalid: {detail}"),
+        }
+    }
+}
+
+fn check_envelope(raw: &str, expected: &'static str) -> Result<(), DecodeError> {
+    let envelope: Envelope =
+        serde_json::from_str(raw).map_err(|e| DecodeError::NotJson(e.to_string()))?;
+    if envelope.format.as_deref() != Some(expected) {
+        return Err(DecodeError::WrongFormat { expected });
+    }
+    match envelope.version {
+        Some(v) if v > STORE_VERSION => Err(DecodeError::NewerVersion {
+            found: v,
+            known: STORE_VERSION,
+        }),
+        Some(_) => Ok(()),
+        None => Err(DecodeError::WrongFormat { expected }),
+    }
+}
+
+pub fn deal_key(deal_id: &str) -> String {
+    format!("{DEAL_PREFIX}{deal_id}")
+}
+
+pub fn encode_meta(ws: &Workspace) -> String {
+    let record = MetaRecord {
+        format: META_FORMAT.to_string(),
+        version: STORE_VERSION,
+        pipelines: ws.pipelines.clone(),
+        lost_reasons: ws.lost_reasons.clone(),
+    };
+    serde_json::to_string(&record).unwrap_or_default()
+}
+
+pub fn decode_meta(raw: &str) -> Result<(Vec<Pipeline>, Vec<String>), DecodeError> {
+    check_envelope(raw, META_FORMAT)?;
+    let record: MetaRecord =
+        serde_json::from_str(raw).map_err(|e| DecodeError::Invalid(e.to_string()))?;
+    Ok((record.pipelines, record.lost_reasons))
+}
+
+pub fn encode_deal(deal: &Deal) -> String {
+    serde_json::to_string(&DealRecordOut {
+        format: DEAL_FORMAT,
+        version: STORE_VERSION,
+        deal,
+    })
+    .unwrap_or_default()
+}
+
+pub fn decode_deal(raw: &str) -> Result<Deal, DecodeError> {
+    check_envelope(raw, DEAL_FORMAT)?;
+    let record: DealRecordIn =
+        serde_json::from_str(raw).map_err(|e| DecodeError::Invalid(e.to_string()))?;
+    debug_assert_eq!(record.format, DEAL_FORMAT);
+    let _ = record.version;
+    Ok(record.deal)
+}
+
+/// The result of reading every stored key at start-up.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub ws: Workspace,
+    /// Keys whose values could not be read, with why. Their raw values must be kept.
+    pub unreadable: Vec<(String, DecodeError)>,
+    /// Whether a workspace record existed at all (false on a first visit).
+    pub had_meta: bool,
+}
+
+/// Builds the workspace from stored `(key, value)` pairs. Keys that are not ours are
+/// ignored; values that cannot be read are listed, never dropped silently.
+pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
+    let mut loaded = Loaded::default();
+    for (key, raw) in entries {
+        if key == META_KEY {
+            loaded.had_meta = true;
+            match decode_meta(raw) {
+                Ok((pipelines, lost_reasons)) => {
+                    loaded.ws.pipelines = pipelines;
+                    loaded.ws.lost_reasons = lost_reasons;
+                }
+                Err(err) => loaded.unreadable.push((key.to_string(), err)),
+            }
+        } else if let Some(id) = key.strip_prefix(DEAL_PREFIX) {
+            match decode_deal(raw) {
+                Ok(deal) if deal.id == id => loaded.ws.deals.push(deal),
+                Ok(_) => loaded.unreadable.push((
+                    key.to_string(),
+                    DecodeError::Invalid("the deal's id does not match its key".into()),
+                )),
+                Err(err) => loaded.unreadable.push((key.to_string(), err)),
+            }
+        }
+    }
+    // Keys come from storage in no particular order; keep a stable one.
+    loaded.ws.deals.sort_by(|a, b| a.id.cmp(&b.id));
+    loaded.unreadable.sort_by(|a, b| a.0.cmp(&b.0));
+    loaded
+}
+
+/// What this tab believes is in storage: the meta record as last written or read, and the
+/// revision of each deal. A stored value that differs from this was written by another tab.
+#[derive(Clone, Debug, Default)]
+pub struct Saved {
+    pub meta: Option<String>,
+    pub deal_revs: HashMap<String, u64>,
+    /// Keys this tab must never write: their unreadable value could not be kept elsewhere.
+    pub protected: Vec<String>,
+}
+
+impl Saved {
+    pub fn from_loaded(loaded: &Loaded, meta_raw: Option<String>) -> Saved {
+        Saved {
+            meta: meta_raw,
+            deal_revs: loaded
+                .ws
+                .deals
+                .iter()
+                .map(|d| (d.id.clone(), d.rev))
+                .collect(),
+            protected: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Write {
+    /// Write `value` under `key`, provided what is stored is still what this tab last saw.
+    Put {
+        key: String,
+        value: String,
+        expect: Expect,
+    },
+    Remove {
+        key: String,
+        expect: Expect,
+    },
+}
+
+/// What must be stored for a write to go ahead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    Nothing,
+    /// The exact meta record this tab last saw.
+    Meta(Option<String>),
+    /// A deal record at this revision.
+    DealRev(u64),
+}
+
+/// The writes that bring storage up to date with `ws`: only what changed.
+pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
+    let mut writes = Vec::new();
+    let meta = encode_meta(ws);
+    if saved.meta.as_deref() != Some(meta.as_str()) && !saved.protected.iter().any(|k| k == META_KEY)
+    {
+        writes.push(Write::Put {
+            key: META_KEY.to_string(),
+            value: meta,
+            expect: Expect::Meta(saved.meta.clone()),
+        });
+    }
+    let mut present = std::collections::HashSet::with_capacity(ws.deals.len());
+    for deal in &ws.deals {
+        present.insert(deal.id.as_str());
+        let saved_rev = saved.deal_revs.get(&deal.id).copied();
+        if saved_rev != Some(deal.rev) {
+            let key = deal_key(&deal.id);
+            if saved.protected.contains(&key) {
+                continue;
+            }
+            writes.push(Write::Put {
+                key,
+                value: encode_deal(deal),
+                expect: saved_rev.map_or(Expect::Nothing, Expect::DealRev),
+            });
+        }
+    }
+    let mut removed: Vec<(&String, &u64)> = saved
+        .deal_revs
+        .iter()
+        .filter(|(id, _)| !present.contains(id.as_str()))
+        .collect();
+    removed.sort();
+    for (id, rev) in removed {
+        writes.push(Write::Remove {
+            key: deal_key(id),
+            expect: Expect::DealRev(*rev),
+        });
+    }
+    writes
+}
+
+/// Whether a stored value (or its absence) is what a write expects.
+pub fn expectation_holds(expect: &Expect, stored: Option<&str>) -> bool {
+    match (expect, stored) {
+        (Expect::Nothing, None) => true,
+        (Expect::Nothing, Some(_)) => false,
+        (Expect::Meta(seen), stored) => seen.as_deref() == stored,
+        (Expect::DealRev(_), None) => false,
+        (Expect::DealRev(rev), Some(raw)) => decode_deal(raw).is_ok_and(|d| d.rev == *rev),
+    }
+}

@@ -1,0 +1,380 @@
+//! The full deal editor and the "mark lost" dialog, both modal dialogs.
+
+use super::board::{amount_error_text, deal_title, move_and_announce};
+use super::browser;
+use super::intl;
+use super::state::{domain_error_text, Ctx};
+use crate::domain::money::{minor_to_input, parse_amount};
+use crate::domain::{Contact, Currency, DealDraft, DealStatus, Money, NextStep};
+use crate::i18n::{t, tf};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+fn parse_date(text: &str) -> Result<Option<NaiveDate>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| ())
+}
+
+fn date_input(date: Option<NaiveDate>) -> String {
+    date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+}
+
+/// One labelled text input bound to a signal.
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] placeholder: Option<Signal<String>>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <div class="field">
+            <label for=id>{move || t(ctx.lang.get(), label)}</label>
+            <input
+                id=id
+                type=kind
+                placeholder=move || placeholder.map(|p| p.get()).unwrap_or_default()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn DealEditor() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    move || {
+        ctx.editing
+            .get()
+            .map(|deal_id| view! { <DealForm deal_id=deal_id/> })
+    }
+}
+
+#[component]
+fn DealForm(deal_id: String) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let Some((deal, stages, stage_probability)) = ctx.ws.with_untracked(|ws| {
+        let deal = ws.deal(&deal_id)?.clone();
+        let pipeline = ws.pipeline(&deal.pipeline_id)?;
+        let stages: Vec<(String, String)> = pipeline
+            .stages
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .collect();
+        let probability = pipeline.stage(&deal.stage_id).map_or(0, |s| s.probability);
+        Some((deal, stages, probability))
+    }) else {
+        return ().into_any();
+    };
+    let sep = lang.get_untracked().decimal_separator();
+    let id = StoredValue::new(deal.id.clone());
+    let title = RwSignal::new(deal.title.clone());
+    let organisation = RwSignal::new(deal.organisation.clone());
+    let contact_name = RwSignal::new(deal.contact.name.clone());
+    let contact_email = RwSignal::new(deal.contact.email.clone());
+    let contact_phone = RwSignal::new(deal.contact.phone.clone());
+    let amount = RwSignal::new(minor_to_input(deal.amount.minor, &deal.amount.currency, sep));
+    let currency = RwSignal::new(deal.amount.currency.code().to_string());
+    let expected_close = RwSignal::new(date_input(deal.expected_close));
+    let probability = RwSignal::new(deal.probability.map(|p| p.to_string()).unwrap_or_default());
+    let notes = RwSignal::new(deal.notes.clone());
+    let next_text = RwSignal::new(deal.next_step.text.clone());
+    let next_due = RwSignal::new(date_input(deal.next_step.due));
+    let stage = RwSignal::new(deal.stage_id.clone());
+    let error = RwSignal::new(None::<String>);
+    let is_open = deal.status.is_open();
+    let close = move || {
+        let deal_id = id.get_value();
+        ctx.editing.set(None);
+        browser::focus_later(format!("card-{deal_id}"));
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = lang.get_untracked();
+        let Ok(currency) = Currency::parse(&currency.get_untracked()) else {
+            error.set(Some(t(lang, "deal.error.currency").to_string()));
+            return;
+        };
+        let minor = match parse_amount(&amount.get_untracked(), &currency, lang.decimal_separator()) {
+            Ok(minor) => minor,
+            Err(crate::domain::money::AmountError::Empty) => 0,
+            Err(err) => {
+                error.set(Some(amount_error_text(lang, &err)));
+                return;
+            }
+        };
+        let probability = match probability.get_untracked().trim() {
+            "" => None,
+            text => match text.parse::<u8>() {
+                Ok(p) if p <= 100 => Some(p),
+                _ => {
+                    error.set(Some(t(lang, "error.probability").to_string()));
+                    return;
+                }
+            },
+        };
+        let (Ok(expected_close), Ok(due)) = (
+            parse_date(&expected_close.get_untracked()),
+            parse_date(&next_due.get_untracked()),
+        ) else {
+            error.set(Some(t(lang, "deal.error.date").to_string()));
+            return;
+        };
+        let draft = DealDraft {
+            title: title.get_untracked(),
+            organisation: organisation.get_untracked(),
+            contact: Contact {
+                name: contact_name.get_untracked(),
+                email: contact_email.get_untracked(),
+                phone: contact_phone.get_untracked(),
+            },
+            amount: Money::new(minor, currency),
+            expected_close,
+            probability,
+            notes: notes.get_untracked(),
+            next_step: NextStep {
+                text: next_text.get_untracked(),
+                due,
+            },
+        };
+        let now = browser::now();
+        let deal_id = id.get_value();
+        match ctx.ws.try_update(|ws| ws.update_deal(&deal_id, draft, now)) {
+            Some(Ok(())) => {
+                let to_stage = stage.get_untracked();
+                let current = ctx
+                    .ws
+                    .with_untracked(|ws| ws.deal(&deal_id).map(|d| d.stage_id.clone()));
+                if is_open && current.as_deref() != Some(to_stage.as_str()) {
+                    move_and_announce(ctx, &deal_id, &to_stage, usize::MAX);
+                } else {
+                    ctx.announce(tf(lang, "deal.saved", &[("deal", &deal_title(ctx, &deal_id))]));
+                }
+                close();
+            }
+            Some(Err(err)) => error.set(Some(domain_error_text(lang, &err))),
+            None => {}
+        }
+    };
+
+    let won = move |_| {
+        let deal_id = id.get_value();
+        let now = browser::now();
+        if ctx.apply(|ws| ws.mark_won(&deal_id, now)).is_some() {
+            ctx.announce(tf(lang.get_untracked(), "deal.won_announce", &[("deal", &deal_title(ctx, &deal_id))]));
+            ctx.editing.set(None);
+        }
+    };
+    let lost = move |_| {
+        ctx.editing.set(None);
+        ctx.losing.set(Some(id.get_value()));
+    };
+    let reopen = move |_| {
+        let deal_id = id.get_value();
+        let now = browser::now();
+        if ctx.apply(|ws| ws.reopen(&deal_id, now)).is_some() {
+            ctx.announce(tf(lang.get_untracked(), "deal.reopened", &[("deal", &deal_title(ctx, &deal_id))]));
+            close();
+        }
+    };
+    let delete = move |_| {
+        let deal_id = id.get_value();
+        let lang = lang.get_untracked();
+        let name = deal_title(ctx, &deal_id);
+        if browser::confirm(&tf(lang, "deal.confirm_delete", &[("deal", &name)]))
+            && ctx.apply(|ws| ws.delete_deal(&deal_id)).is_some()
+        {
+            ctx.announce(tf(lang, "deal.deleted", &[("deal", &name)]));
+            ctx.editing.set(None);
+        }
+    };
+
+    let status_text = {
+        let status = deal.status.clone();
+        move || {
+            let lang = lang.get();
+            match &status {
+                DealStatus::Open => t(lang, "status.open").to_string(),
+                DealStatus::Won { at } => tf(lang, "status.won_on", &[("date", &intl::date(lang, at.date_naive()))]),
+                DealStatus::Lost { at, reason, note } => {
+                    let mut text = tf(lang, "status.lost_on", &[("date", &intl::date(lang, at.date_naive())), ("reason", reason)]);
+                    if !note.is_empty() {
+                        text.push_str(" — ");
+                        text.push_str(note);
+                    }
+                    text
+                }
+            }
+        }
+    };
+    let stage_names = StoredValue::new(stages.clone());
+    let history = deal.history.clone();
+    let created = deal.created_at.date_naive();
+    let updated = deal.updated_at.date_naive();
+
+    view! {
+        <div class="modal-backdrop">
+            <div
+                class="modal"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="deal-editor-title"
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        close();
+                    }
+                }
+            >
+                <h2 id="deal-editor-title">{move || t(lang.get(), "deal.editor_title")}</h2>
+                <p class="deal-status">{status_text}</p>
+                <form on:submit=save>
+                    <div class="field">
+                        <label for="deal-title">{move || t(lang.get(), "deal.title")}</label>
+                        <input id="deal-title" type="text" autofocus required
+                            prop:value=move || title.get()
+                            on:input=move |ev| title.set(event_target_value(&ev))/>
+                    </div>
+                    <Field id="deal-organisation" label="deal.organisation" value=organisation/>
+                    <fieldset>
+                        <legend>{move || t(lang.get(), "deal.contact")}</legend>
+                        <Field id="deal-contact-name" label="deal.contact_name" value=contact_name/>
+                        <Field id="deal-contact-email" label="deal.contact_email" value=contact_email kind="email"/>
+                        <Field id="deal-contact-phone" label="deal.contact_phone" value=contact_phone kind="tel"/>
+                    </fieldset>
+                    <div class="field-row">
+                        <Field id="deal-amount" label="deal.amount" value=amount/>
+                        <div class="field">
+                            <label for="deal-currency">{move || t(lang.get(), "deal.currency")}</label>
+                            <select id="deal-currency" on:change=move |ev| currency.set(event_target_value(&ev))>
+                                {Currency::all_codes().map(|code| {
+                                    let selected = code == currency.get_untracked();
+                                    view! { <option value=code selected=selected>{code}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <div class="field-row">
+                        <Field id="deal-close" label="deal.expected_close" value=expected_close kind="date"/>
+                        <Field id="deal-probability" label="deal.probability" value=probability kind="number"
+                            placeholder=Signal::derive(move || tf(lang.get(), "deal.probability_default", &[("p", &stage_probability.to_string())]))/>
+                    </div>
+                    <Show when=move || is_open>
+                        <div class="field">
+                            <label for="deal-stage">{move || t(lang.get(), "deal.stage")}</label>
+                            <select id="deal-stage" on:change=move |ev| stage.set(event_target_value(&ev))>
+                                {stage_names.get_value().into_iter().map(|(sid, name)| {
+                                    let selected = sid == stage.get_untracked();
+                                    view! { <option value=sid selected=selected>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </Show>
+                    <fieldset>
+                        <legend>{move || t(lang.get(), "deal.next_step")}</legend>
+                        <Field id="deal-next-text" label="deal.next_step_text" value=next_text/>
+                        <Field id="deal-next-due" label="deal.next_step_due" value=next_due kind="date"/>
+                    </fieldset>
+                    <div class="field">
+                        <label for="deal-notes">{move || t(lang.get(), "deal.notes")}</label>
+                        <textarea id="deal-notes" rows="4"
+                            prop:value=move || notes.get()
+                            on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <Show when=move || error.get().is_some()>
+                        <p class="field-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                    </Show>
+                    <div class="modal-actions">
+                        <button type="submit" class="primary">{move || t(lang.get(), "action.save")}</button>
+                        <button type="button" on:click=move |_| close()>{move || t(lang.get(), "action.cancel")}</button>
+                        {if is_open {
+                            view! {
+                                <button type="button" class="won" on:click=won>{move || t(lang.get(), "deal.won")}</button>
+                                <button type="button" class="lost" on:click=lost>{move || t(lang.get(), "deal.lost")}</button>
+                            }.into_any()
+                        } else {
+                            view! { <button type="button" on:click=reopen>{move || t(lang.get(), "deal.reopen")}</button> }.into_any()
+                        }}
+                        <button type="button" class="danger" on:click=delete>{move || t(lang.get(), "action.delete")}</button>
+                    </div>
+                </form>
+                <section class="history" aria-labelledby="deal-history-title">
+                    <h3 id="deal-history-title">{move || t(lang.get(), "deal.history")}</h3>
+                    <p>{move || tf(lang.get(), "deal.created_updated", &[("created", &intl::date(lang.get(), created)), ("updated", &intl::date(lang.get(), updated))])}</p>
+                    <ol>
+                        {history.into_iter().map(|change| {
+                            let name = stage_names.get_value().into_iter().find(|(sid, _)| *sid == change.to).map(|(_, n)| n).unwrap_or_else(|| "?".into());
+                            let date = change.at.date_naive();
+                            view! { <li>{move || tf(lang.get(), "deal.history_entry", &[("stage", &name), ("date", &intl::date(lang.get(), date))])}</li> }
+                        }).collect_view()}
+                    </ol>
+                </section>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// Asks for the reason a deal was lost (from the editable list) and an optional note.
+#[component]
+pub fn LostDialog() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    move || {
+        let deal_id = ctx.losing.get()?;
+        let reasons = ctx.ws.with_untracked(|ws| ws.lost_reasons.clone());
+        let reason = RwSignal::new(reasons.first().cloned().unwrap_or_default());
+        let note = RwSignal::new(String::new());
+        let id = StoredValue::new(deal_id.clone());
+        let title = deal_title(ctx, &deal_id);
+        let close = move || {
+            ctx.losing.set(None);
+            browser::focus_later("main".to_string());
+        };
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let now = browser::now();
+            let deal_id = id.get_value();
+            let name = deal_title(ctx, &deal_id);
+            if ctx
+                .apply(|ws| ws.mark_lost(&deal_id, &reason.get_untracked(), &note.get_untracked(), now))
+                .is_some()
+            {
+                ctx.announce(tf(lang.get_untracked(), "deal.lost_announce", &[("deal", &name)]));
+                close();
+            }
+        };
+        Some(view! {
+            <div class="modal-backdrop">
+                <div class="modal modal-small" role="dialog" aria-modal="true" aria-labelledby="lost-title"
+                    on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Escape" { close() }>
+                    <h2 id="lost-title">{move || tf(lang.get(), "lost.title", &[("deal", &title)])}</h2>
+                    <form on:submit=submit>
+                        <div class="field">
+                            <label for="lost-reason">{move || t(lang.get(), "lost.reason")}</label>
+                            <select id="lost-reason" autofocus on:change=move |ev| reason.set(event_target_value(&ev))>
+                                {reasons.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="lost-note">{move || t(lang.get(), "lost.note")}</label>
+                            <textarea id="lost-note" rows="3" prop:value=move || note.get()
+                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <div class="modal-actions">
+                            <button type="submit" class="primary">{move || t(lang.get(), "lost.confirm")}</button>
+                            <button type="button" on:click=move |_| close()>{move || t(lang.get(), "action.cancel")}</button>
+                        </div>
+                    </form>
+                </div>
+            </div>
+        })
+    }
+}

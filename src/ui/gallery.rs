@@ -1,0 +1,113 @@
+//! The template gallery: what a first-time visitor sees, and where a new pipeline starts.
+
+use super::browser;
+use super::state::Ctx;
+use crate::domain::sample::sample_deals;
+use crate::domain::templates::{pipeline_from_template, TemplateKind};
+use crate::domain::Currency;
+use crate::i18n::{t, tf, Lang};
+use leptos::prelude::*;
+
+fn default_currency(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nb => "NOK",
+        Lang::En => "EUR",
+    }
+}
+
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let name = RwSignal::new(String::new());
+    let currency = RwSignal::new(default_currency(lang.get_untracked()).to_string());
+    let first_visit = move || ctx.ws.with(|ws| ws.pipelines.is_empty());
+
+    let create = move |kind: TemplateKind, with_samples: bool| {
+        let lang = lang.get_untracked();
+        let now = browser::now();
+        let currency = Currency::parse(&currency.get_untracked()).unwrap_or_else(|_| Currency::nok());
+        let chosen_name = name.get_untracked();
+        let pipeline_name = if chosen_name.trim().is_empty() {
+            kind.name(lang).to_string()
+        } else {
+            chosen_name.trim().to_string()
+        };
+        let pipeline = pipeline_from_template(kind, lang, &pipeline_name, currency, now, &mut browser::new_id);
+        let pipeline_id = pipeline.id.clone();
+        let created = ctx.apply(move |ws| {
+            if ws.lost_reasons.is_empty() {
+                ws.lost_reasons = crate::domain::model::default_lost_reasons(lang == Lang::Nb);
+            }
+            if with_samples {
+                let deals = sample_deals(&pipeline, lang, &ws.lost_reasons, now, &mut browser::new_id);
+                ws.deals.extend(deals);
+            }
+            ws.add_pipeline(pipeline)
+        });
+        if created.is_some() {
+            ctx.announce(tf(lang, "gallery.created", &[("name", &pipeline_name)]));
+            ctx.open_pipeline(pipeline_id);
+            name.set(String::new());
+        }
+    };
+
+    view! {
+        <section class="gallery" aria-labelledby="gallery-title">
+            <h2 id="gallery-title">
+                {move || if first_visit() { t(lang.get(), "gallery.welcome") } else { t(lang.get(), "gallery.title") }}
+            </h2>
+            <p class="lead">{move || t(lang.get(), "gallery.intro")}</p>
+            <div class="gallery-options">
+                <div class="field">
+                    <label for="new-pipeline-name">{move || t(lang.get(), "gallery.name")}</label>
+                    <input id="new-pipeline-name" type="text"
+                        placeholder=move || t(lang.get(), "gallery.name_placeholder")
+                        prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="new-pipeline-currency">{move || t(lang.get(), "gallery.currency")}</label>
+                    <select id="new-pipeline-currency" on:change=move |ev| currency.set(event_target_value(&ev))>
+                        {Currency::all_codes().map(|code| {
+                            let selected = code == currency.get_untracked();
+                            view! { <option value=code selected=selected>{code}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <ul class="templates">
+                {TemplateKind::ALL.into_iter().map(|kind| {
+                    let heading = format!("template-{}", kind.slug());
+                    let labelled_by = heading.clone();
+                    view! {
+                        <li class="template" aria-labelledby=labelled_by data-template=kind.slug()>
+                            <h3 id=heading>{move || kind.name(lang.get())}</h3>
+                            <ol class="template-stages">
+                                {move || {
+                                    let lang = lang.get();
+                                    kind.stages().iter().map(|stage| view! {
+                                        <li>
+                                            <span class="stage-name">{stage.name(lang)}</span>
+                                            " "<span class="stage-probability">{format!("{} %", stage.probability)}</span>
+                                        </li>
+                                    }).collect_view()
+                                }}
+                            </ol>
+                            <div class="template-actions">
+                                <button type="button" class="primary" on:click=move |_| create(kind, false)>
+                                    {move || tf(lang.get(), "gallery.use", &[("name", kind.name(lang.get()))])}
+                                </button>
+                                {(kind != TemplateKind::Blank).then(|| view! {
+                                    <button type="button" on:click=move |_| create(kind, true)>
+                                        {move || tf(lang.get(), "gallery.try", &[("name", kind.name(lang.get()))])}
+                                    </button>
+                                })}
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,87 @@
+//! Money and date formatting through the browser's `Intl` APIs, for the chosen locale.
+//! Formatters are costly to build, so each is made once per locale and currency.
+
+use crate::domain::money::minor_to_major_f64;
+use crate::domain::Money;
+use crate::i18n::Lang;
+use chrono::NaiveDate;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::JsValue;
+
+thread_local! {
+    static NUMBER_FORMATS: RefCell<HashMap<(Lang, String), js_sys::Intl::NumberFormat>> =
+        RefCell::new(HashMap::new());
+    static DATE_FORMATS: RefCell<HashMap<Lang, js_sys::Intl::DateTimeFormat>> =
+        RefCell::new(HashMap::new());
+}
+
+fn options(pairs: &[(&str, &str)]) -> js_sys::Object {
+    let object = js_sys::Object::new();
+    for (key, value) in pairs {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    object
+}
+
+fn locales(lang: Lang) -> js_sys::Array {
+    js_sys::Array::of1(&JsValue::from_str(lang.locale()))
+}
+
+/// "kr 12 500,00" in nb, "NOK 12,500.00" in en.
+pub fn money(lang: Lang, amount: &Money) -> String {
+    let code = amount.currency.code().to_string();
+    let value = minor_to_major_f64(amount.minor, &amount.currency);
+    NUMBER_FORMATS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let formatter = cache.entry((lang, code.clone())).or_insert_with(|| {
+            let digits = amount.currency.minor_digits().to_string();
+            js_sys::Intl::NumberFormat::new(
+                &locales(lang),
+                &options(&[
+                    ("style", "currency"),
+                    ("currency", &code),
+                    ("minimumFractionDigits", "0"),
+                    ("maximumFractionDigits", &digits),
+                ]),
+            )
+        });
+        formatter
+            .format()
+            .call1(formatter, &JsValue::from_f64(value))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| format!("{code} {value}"))
+    })
+}
+
+/// A calendar date in the locale's medium style ("26. nov. 2026", "26 Nov 2026").
+pub fn date(lang: Lang, date: NaiveDate) -> String {
+    let millis = date
+        .and_hms_opt(12, 0, 0)
+        .map_or(0.0, |dt| dt.and_utc().timestamp_millis() as f64);
+    DATE_FORMATS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let formatter = cache.entry(lang).or_insert_with(|| {
+            js_sys::Intl::DateTimeFormat::new(
+                &locales(lang),
+                &options(&[("dateStyle", "medium"), ("timeZone", "UTC")]),
+            )
+        });
+        let js_date = js_sys::Date::new(&JsValue::from_f64(millis));
+        formatter
+            .format()
+            .call1(formatter, &js_date)
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| date.to_string())
+    })
+}
+
+/// A plain number in the locale ("12 345" in nb).
+pub fn number(lang: Lang, value: f64) -> String {
+    js_sys::Number::from(value)
+        .to_locale_string(lang.locale())
+        .as_string()
+        .unwrap_or_else(|| value.to_string())
+}
