@@ -44,15 +44,20 @@ fn placeholders_match_between_languages() {
 #[test]
 fn every_key_the_ui_uses_exists() {
     const NAMESPACES: &[&str] = &[
-        "action", "amount", "app", "board", "card", "closed", "column", "deal", "deals", "error",
-        "gallery", "lang", "lost", "move", "pipelines", "quick", "samples", "search",
-        "settings", "status", "storage", "sync", "totals",
+        "action", "amount", "app", "backup", "board", "card", "closed", "column", "deal", "deals",
+        "error", "gallery", "import", "lang", "lost", "move", "pipelines", "quick", "samples",
+        "search", "settings", "status", "storage", "sync", "totals",
     ];
     let known: BTreeSet<&str> = NB.iter().map(|(k, _)| *k).collect();
     let mut used = BTreeSet::new();
-    let ui_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
-    for entry in std::fs::read_dir(&ui_dir).expect("src/ui is readable") {
-        let path = entry.expect("directory entry").path();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = Vec::new();
+    for dir in ["src/ui", "src/backup"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("source directory is readable") {
+            sources.push(entry.expect("directory entry").path());
+        }
+    }
+    for path in sources {
         let source = std::fs::read_to_string(&path).expect("source is readable");
         for literal in source.split('"').skip(1).step_by(2) {
             let looks_like_key = literal
@@ -69,7 +74,10 @@ fn every_key_the_ui_uses_exists() {
     }
     assert!(used.len() > 50, "found only {} keys; is the scan broken?", used.len());
     let missing: Vec<_> = used.iter().filter(|k| !known.contains(k.as_str())).collect();
-    assert!(missing.is_empty(), "keys used in src/ui but missing from the catalogue: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "keys used in src/ui or src/backup but missing from the catalogue: {missing:?}"
+    );
 }
 
 #[test]

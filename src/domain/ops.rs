@@ -330,7 +330,7 @@ impl Workspace {
                 });
                 deal.stage_id = target.to_string();
                 deal.rank = next_rank;
-                next_rank += RANK_STEP;
+                next_rank = next_rank.saturating_add(RANK_STEP);
                 deal.touch(now);
             }
         }
@@ -449,13 +449,23 @@ impl Workspace {
             .map(|d| (d.id.clone(), d.rank))
             .collect();
         let index = index.min(column.len());
-        let rank = match (index.checked_sub(1).map(|i| column[i].1), column.get(index).map(|c| c.1)) {
-            (None, None) => 0,
-            (None, Some(next)) => next.saturating_sub(RANK_STEP),
-            (Some(prev), None) => prev.saturating_add(RANK_STEP),
-            (Some(prev), Some(next)) if next - prev > 1 => prev + (next - prev) / 2,
-            // No room between the neighbours: renumber the column, the rare slow path.
-            (Some(_), Some(_)) => {
+        let prev = index.checked_sub(1).map(|i| column[i].1);
+        let next = column.get(index).map(|c| c.1);
+        // A free rank beside or between the neighbours. Ranks read from a file can be any
+        // i64, so the arithmetic is checked: overflow means no room, never a panic or a tie.
+        let free_rank = match (prev, next) {
+            (None, None) => Some(0),
+            (None, Some(next)) => next.checked_sub(RANK_STEP),
+            (Some(prev), None) => prev.checked_add(RANK_STEP),
+            (Some(prev), Some(next)) => next
+                .checked_sub(prev)
+                .filter(|gap| *gap > 1)
+                .map(|gap| prev + gap / 2),
+        };
+        let rank = match free_rank {
+            Some(rank) => rank,
+            // No room beside the neighbours: renumber the column, the rare slow path.
+            None => {
                 for (position, (id, _)) in column.iter().enumerate() {
                     let slot = if position < index { position } else { position + 1 };
                     let rank = slot as i64 * RANK_STEP;

@@ -74,8 +74,15 @@ impl fmt::Display for DecodeError {
 }
 
 fn check_envelope(raw: &str, expected: &'static str) -> Result<(), DecodeError> {
-    let envelope: Envelope =
-        serde_json::from_str(raw).map_err(|e| DecodeError::NotJson(e.to_string()))?;
+    let envelope: Envelope = serde_json::from_str(raw).map_err(|e| {
+        // Valid JSON of another shape (a number, a list, a format that is not text) is a
+        // wrong format; only text that is not JSON at all is reported as such.
+        if serde_json::from_str::<serde::de::IgnoredAny>(raw).is_ok() {
+            DecodeError::WrongFormat { expected }
+        } else {
+            DecodeError::NotJson(e.to_string())
+        }
+    })?;
     if envelope.format.as_deref() != Some(expected) {
         return Err(DecodeError::WrongFormat { expected });
     }

@@ -1,0 +1,33 @@
+# The two commands a new machine needs: `make serve` and `make test`.
+# Each installs what is missing first, and is safe to run again.
+
+.PHONY: serve test setup test-lint test-native test-browser test-build test-e2e size bench clean
+
+serve:
+	scripts/setup.sh build
+	scripts/serve.sh
+
+test:
+	scripts/setup.sh test
+	scripts/test.sh
+
+# Single layers, for working on one thing (run `make test` once first to install).
+test-lint:
+	scripts/test.sh lint
+test-native:
+	scripts/test.sh native
+test-browser:
+	scripts/test.sh browser
+test-build:
+	scripts/test.sh build
+test-e2e:
+	scripts/test.sh build e2e
+size:
+	scripts/test.sh size
+bench:
+	scripts/setup.sh test
+	scripts/test.sh build bench
+
+clean:
+	cargo clean
+	rm -rf dist target/e2e-site

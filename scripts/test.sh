@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs every test layer, failing on the first error, then prints the size of dist/.
+# Each layer can also run alone: scripts/test.sh lint|native|browser|build|e2e|size|bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/tools/node_modules/.bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT=120
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+lint() {
+  say "cargo fmt --check"
+  cargo fmt --all -- --check
+  say "cargo clippy (native), warnings denied"
+  cargo clippy --all-targets -- -D warnings
+  say "cargo clippy (wasm32), warnings denied"
+  cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+}
+
+native() {
+  say "native tests: the pure core"
+  cargo test
+}
+
+browser() {
+  say "wasm-bindgen tests in headless Chromium"
+  cargo test --target wasm32-unknown-unknown --test web
+}
+
+build() {
+  say "release build with trunk (wasm-opt from binaryen $(wasm-opt --version | awk '{print $3}'))"
+  # -D warnings: a warning in the app build fails the build.
+  RUSTFLAGS="-D warnings" trunk build --release
+}
+
+e2e() {
+  say "end-to-end tests in headless Chromium, dist/ served under /app/"
+  rm -rf target/e2e-site
+  mkdir -p target/e2e-site/app
+  cp -R dist/. target/e2e-site/app/
+  (cd e2e && npx playwright test)
+}
+
+size() {
+  say "size of dist/ (bytes)"
+  python3 scripts/size_report.py dist
+}
+
+bench() {
+  say "benchmarks (figures only; nothing here passes or fails on speed)"
+  cargo run --quiet --release --example bench_metrics
+  (cd e2e && PIPEWRIGHT_BENCH=1 npx playwright test --grep @bench --reporter=line)
+}
+
+if [ $# -eq 0 ]; then
+  lint
+  native
+  browser
+  build
+  e2e
+  size
+else
+  for layer in "$@"; do "$layer"; done
+fi

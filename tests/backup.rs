@@ -1,0 +1,1299 @@
+//! Backups: every bad file in the corpus gives its own message, export and import round
+//! trip for generated workspaces, exports match the published JSON Schema, adding a backup
+//! beside the workspace never changes what was there, and CSV quoting holds.
+#![cfg(not(target_arch = "wasm32"))]
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use pipewright::backup::{
+    add_beside, backup_file_name, csv_file_name, decimal_amount, export_csv, export_pipeline,
+    export_workspace, migrate, parse_backup, pipeline_backup_file_name, replace, slug, Backup,
+    ImportError, Owner, FORMAT_VERSION, MAX_BACKUP_BYTES,
+};
+use pipewright::domain::money::MAX_MINOR;
+use pipewright::domain::ops::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
+use pipewright::domain::{
+    Contact, Currency, Deal, DealStatus, Money, NextStep, Pipeline, Stage, StageChange, Workspace,
+};
+use pipewright::i18n::Lang;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn currency(code: &str) -> Currency {
+    Currency::parse(code).unwrap()
+}
+
+fn stage(id: &str, name: &str, probability: u8) -> Stage {
+    Stage {
+        id: id.into(),
+        name: name.into(),
+        guidance: String::new(),
+        probability,
+        rot_days: 14,
+    }
+}
+
+fn deal(id: &str, pipeline_id: &str, stage_id: &str, title: &str, minor: i64, code: &str) -> Deal {
+    Deal {
+        id: id.into(),
+        pipeline_id: pipeline_id.into(),
+        stage_id: stage_id.into(),
+        rank: 0,
+        title: title.into(),
+        organisation: String::new(),
+        contact: Contact::default(),
+        amount: Money::new(minor, currency(code)),
+        expected_close: None,
+        probability: None,
+        notes: String::new(),
+        next_step: NextStep::default(),
+        created_at: at(2026, 10, 1, 9, 0),
+        updated_at: at(2026, 10, 2, 9, 0),
+        status: DealStatus::Open,
+        history: vec![StageChange {
+            from: None,
+            to: stage_id.into(),
+            at: at(2026, 10, 1, 9, 0),
+        }],
+        sample: false,
+        rev: 1,
+    }
+}
+
+/// A small workspace with two pipelines, deals in every status, and a deal whose history
+/// names a stage that was removed.
+fn example_workspace() -> Workspace {
+    let sales = Pipeline {
+        id: "p-sales".into(),
+        name: "Nysalg".into(),
+        currency: Currency::nok(),
+        stages: vec![
+            stage("s-lead", "Lead", 10),
+            stage("s-offer", "Tilbud sendt", 50),
+            stage("s-won", "Forhandling", 80),
+        ],
+        created_at: at(2026, 1, 5, 9, 0),
+    };
+    let partners = Pipeline {
+        id: "p-partners".into(),
+        name: "Partnere".into(),
+        currency: currency("EUR"),
+        stages: vec![stage("s-contact", "Første kontakt", 20)],
+        created_at: at(2026, 3, 1, 8, 15),
+    };
+    let mut acme = deal(
+        "d-acme",
+        "p-sales",
+        "s-offer",
+        "Acme, \"ny\" avtale",
+        1_250_050,
+        "NOK",
+    );
+    acme.organisation = "Acme AS".into();
+    acme.contact = Contact {
+        name: "Kari Nordmann".into(),
+        email: "kari@acme.no".into(),
+        phone: "+47 900 00 000".into(),
+    };
+    acme.expected_close = Some(date(2026, 12, 15));
+    acme.notes = "Linje 1\nLinje 2, med komma".into();
+    acme.next_step = NextStep {
+        text: "Send tilbud".into(),
+        due: Some(date(2026, 11, 30)),
+    };
+    acme.history = vec![
+        StageChange {
+            from: None,
+            to: "s-removed".into(),
+            at: at(2026, 10, 1, 9, 0),
+        },
+        StageChange {
+            from: Some("s-removed".into()),
+            to: "s-offer".into(),
+            at: at(2026, 10, 5, 9, 0),
+        },
+    ];
+    let mut fjord = deal(
+        "d-fjord",
+        "p-sales",
+        "s-won",
+        "Fjordkraft",
+        50_000_000,
+        "NOK",
+    );
+    fjord.status = DealStatus::Won {
+        at: at(2026, 11, 1, 12, 0),
+    };
+    fjord.probability = Some(90);
+    let mut berlin = deal(
+        "d-berlin",
+        "p-partners",
+        "s-contact",
+        "Berlin",
+        99_900,
+        "EUR",
+    );
+    berlin.status = DealStatus::Lost {
+        at: at(2026, 7, 1, 12, 0),
+        reason: "Pris".into(),
+        note: "For dyrt.".into(),
+    };
+    berlin.sample = true;
+    Workspace {
+        pipelines: vec![sales, partners],
+        deals: vec![acme, fjord, berlin],
+        lost_reasons: vec!["Pris".into(), "Annet".into()],
+    }
+}
+
+fn exported_at() -> DateTime<Utc> {
+    at(2026, 11, 26, 14, 32)
+}
+
+fn export(ws: &Workspace) -> String {
+    export_workspace(ws, "0.1.0", exported_at())
+}
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/backup_corpus")
+}
+
+/// File name to the English message it must give, or null for a file that must import.
+fn manifest() -> BTreeMap<String, Option<String>> {
+    let text = std::fs::read_to_string(corpus_dir().join("expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn corpus_files() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "expected.json")
+        .collect();
+    names.sort();
+    names
+}
+
+fn read_corpus(name: &str) -> Vec<u8> {
+    std::fs::read(corpus_dir().join(name)).unwrap()
+}
+
+fn schema_validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/pipewright-backup.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn schema_errors(validator: &jsonschema::Validator, text: &str) -> Vec<String> {
+    let instance: Value = serde_json::from_str(text).unwrap();
+    validator
+        .iter_errors(&instance)
+        .map(|err| format!("{}: {err}", err.instance_path()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// The corpus of bad (and a few good) files
+
+#[test]
+fn every_corpus_file_gives_the_message_the_manifest_names() {
+    let manifest = manifest();
+    let files = corpus_files();
+    let mut failures = Vec::new();
+    for name in &files {
+        let Some(expected) = manifest.get(name) else {
+            failures.push(format!("{name}: not in tests/backup_corpus/expected.json"));
+            continue;
+        };
+        match (parse_backup(&read_corpus(name)), expected) {
+            (Ok(_), None) => {}
+            (Ok(_), Some(message)) => failures.push(format!(
+                "{name}: imported, but should fail with {message:?}"
+            )),
+            (Err(err), None) => failures.push(format!(
+                "{name}: should import, but failed: {:?}",
+                err.message(Lang::En)
+            )),
+            (Err(err), Some(message)) => {
+                let en = err.message(Lang::En);
+                let nb = err.message(Lang::Nb);
+                if &en != message {
+                    failures.push(format!(
+                        "{name}:\n  expected {message:?}\n  got      {en:?}"
+                    ));
+                }
+                if nb.trim().is_empty() || nb == en {
+                    failures.push(format!(
+                        "{name}: the nb message is empty or English: {nb:?}"
+                    ));
+                }
+                if en.contains("import.") || nb.contains("import.") || nb.contains('{') {
+                    failures.push(format!(
+                        "{name}: a key or placeholder shows: {en:?} / {nb:?}"
+                    ));
+                }
+            }
+        }
+    }
+    for name in manifest.keys() {
+        if !files.contains(name) {
+            failures.push(format!(
+                "{name}: in the manifest, but there is no such file"
+            ));
+        }
+    }
+    assert!(files.len() >= 40, "only {} corpus files", files.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_kind_of_error_in_the_corpus_has_its_own_message() {
+    // Two different files may give the same kind of error, but no two kinds of error may
+    // share a message: each says what is wrong.
+    let mut by_kind: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for name in corpus_files() {
+        if let Err(err) = parse_backup(&read_corpus(&name)) {
+            let kind = format!("{err:?}")
+                .split([' ', '{', '('])
+                .next()
+                .unwrap()
+                .to_string();
+            by_kind.entry(kind).or_default().insert(name);
+        }
+    }
+    assert!(
+        by_kind.len() >= 25,
+        "only {} kinds: {by_kind:?}",
+        by_kind.len()
+    );
+}
+
+/// What the importer accepts is exactly what the domain types' own serde reads, so import
+/// and storage can never disagree about a field.
+#[test]
+fn files_that_import_read_the_same_as_the_domain_serde_reads_them() {
+    for (name, expected) in manifest() {
+        if expected.is_some() {
+            continue;
+        }
+        let bytes = read_corpus(&name);
+        let backup = parse_backup(&bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
+        let by_serde: Workspace = serde_json::from_value(value["workspace"].clone()).unwrap();
+        assert_eq!(backup.workspace, by_serde, "{name}");
+        assert_eq!(
+            backup.app_version,
+            value["app_version"].as_str().unwrap(),
+            "{name}"
+        );
+        assert_eq!(backup.format_version, 1);
+    }
+}
+
+#[test]
+fn html_and_script_in_text_are_kept_exactly_as_plain_text() {
+    let bytes = read_corpus("html-and-script-in-text.json");
+    let raw: Value = serde_json::from_slice(&bytes).unwrap();
+    let backup = parse_backup(&bytes).unwrap();
+    let ws = &backup.workspace;
+    let raw_ws = &raw["workspace"];
+    assert_eq!(
+        ws.deals[0].title,
+        raw_ws["deals"][0]["title"].as_str().unwrap()
+    );
+    assert_eq!(
+        ws.deals[0].title,
+        "<script>alert('x')</script> & <b>bold</b>"
+    );
+    assert_eq!(
+        ws.deals[0].notes,
+        raw_ws["deals"][0]["notes"].as_str().unwrap()
+    );
+    assert_eq!(
+        ws.deals[0].organisation,
+        raw_ws["deals"][0]["organisation"].as_str().unwrap()
+    );
+    assert_eq!(ws.pipelines[0].name, "<h1>Nysalg</h1>");
+    assert_eq!(
+        ws.pipelines[0].stages[0].guidance,
+        "<style>body{display:none}</style>"
+    );
+    assert!(ws
+        .lost_reasons
+        .contains(&"<svg onload=alert(3)>".to_string()));
+    // Exported again, the workspace is the same JSON as in the file: nothing escaped.
+    let again: Value = serde_json::from_str(&export(ws)).unwrap();
+    assert_eq!(again["workspace"], raw_ws.clone());
+}
+
+#[test]
+fn errors_say_where_with_the_deal_or_pipeline_they_are_in() {
+    let err = parse_backup(&read_corpus("amount-negative.json")).unwrap_err();
+    let place = err.place().unwrap();
+    assert_eq!(place.path, "workspace.deals[0].amount.minor");
+    assert_eq!(
+        place.owner,
+        Some(Box::new(Owner::Deal {
+            id: "d-acme".into(),
+            title: Some("Acme, ny avtale".into())
+        }))
+    );
+    let err = parse_backup(&read_corpus("stage-probability-over-100.json")).unwrap_err();
+    let place = err.place().unwrap();
+    assert_eq!(place.path, "workspace.pipelines[0].stages[2].probability");
+    assert_eq!(
+        place.owner,
+        Some(Box::new(Owner::Pipeline {
+            id: "p-sales".into(),
+            name: Some("Nysalg".into())
+        }))
+    );
+    assert!(parse_backup(b"").unwrap_err().place().is_none());
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_parsed() {
+    // Not JSON at all, so only a check made before parsing can give this error.
+    let too_large = vec![b'x'; MAX_BACKUP_BYTES + 1];
+    let err = parse_backup(&too_large).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::TooLarge {
+            bytes: MAX_BACKUP_BYTES + 1,
+            limit: MAX_BACKUP_BYTES
+        }
+    );
+    assert_eq!(
+        err.message(Lang::En),
+        "The file is too large to be a Pipewright backup: it is 20.1 MiB, and a backup can be at most 20 MiB."
+    );
+    assert!(err.message(Lang::Nb).contains("20,1 MiB"));
+    let err = parse_backup(&vec![b'x'; 64 * 1024 * 1024]).unwrap_err();
+    assert!(err.message(Lang::En).contains("it is 64 MiB"), "{err}");
+    // At the limit the file is read (and here found to be only white space).
+    assert_eq!(
+        parse_backup(&vec![b' '; MAX_BACKUP_BYTES]),
+        Err(ImportError::Empty)
+    );
+}
+
+#[test]
+fn quoted_file_content_is_cut_short_in_messages() {
+    let mut value: Value = serde_json::from_str(&export(&example_workspace())).unwrap();
+    value["workspace"]["deals"][0]["amount"]["currency"] = json!("Q".repeat(10_000));
+    let err = parse_backup(value.to_string().as_bytes()).unwrap_err();
+    assert!(matches!(err, ImportError::UnknownCurrency { .. }));
+    assert!(err.message(Lang::En).chars().count() < 400, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Migration
+
+#[test]
+fn version_1_passes_through_migration_unchanged() {
+    let value: Value = serde_json::from_str(&export(&example_workspace())).unwrap();
+    assert_eq!(migrate(value.clone(), 1), Ok(value));
+    assert_eq!(FORMAT_VERSION, 1);
+}
+
+#[test]
+fn versions_before_1_and_after_the_current_one_are_refused_with_their_own_messages() {
+    let value: Value = serde_json::from_str(&export(&example_workspace())).unwrap();
+    let older = migrate(value.clone(), 0).unwrap_err();
+    let newer = migrate(value, 2).unwrap_err();
+    assert_eq!(
+        older,
+        ImportError::UnsupportedVersion {
+            found: 0,
+            oldest: 1
+        }
+    );
+    assert_eq!(newer, ImportError::NewerVersion { found: 2, known: 1 });
+    assert_ne!(older.message(Lang::En), newer.message(Lang::En));
+    assert!(newer
+        .message(Lang::En)
+        .contains("newer version of Pipewright"));
+    assert_eq!(
+        migrate(json!({}), u64::MAX).unwrap_err(),
+        ImportError::NewerVersion {
+            found: u64::MAX,
+            known: 1
+        }
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+#[test]
+fn an_export_carries_format_version_app_version_and_time() {
+    let text = export(&example_workspace());
+    let value: Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys.iter().copied().collect::<HashSet<_>>(),
+        HashSet::from([
+            "format",
+            "version",
+            "app_version",
+            "exported_at",
+            "workspace"
+        ])
+    );
+    assert!(text.starts_with("{\n  \"format\": \"pipewright-backup\",\n  \"version\": 1,\n"));
+    assert_eq!(value["app_version"], "0.1.0");
+    assert_eq!(value["exported_at"], "2026-11-26T14:32:00Z");
+    assert_eq!(
+        value["workspace"]["deals"][0]["amount"],
+        json!({"minor": 1250050, "currency": "NOK"})
+    );
+}
+
+#[test]
+fn an_example_workspace_survives_export_and_import() {
+    let ws = example_workspace();
+    let text = export(&ws);
+    let backup = parse_backup(text.as_bytes()).unwrap();
+    assert_eq!(
+        backup,
+        Backup {
+            format_version: 1,
+            app_version: "0.1.0".into(),
+            exported_at: exported_at(),
+            workspace: ws,
+        }
+    );
+    assert_eq!(export(&backup.workspace), text);
+}
+
+#[test]
+fn one_pipeline_exports_with_its_deals_and_the_lost_reasons() {
+    let ws = example_workspace();
+    let text = export_pipeline(&ws, "p-sales", "0.1.0", exported_at()).unwrap();
+    let backup = parse_backup(text.as_bytes()).unwrap();
+    assert_eq!(backup.workspace.pipelines, vec![ws.pipelines[0].clone()]);
+    assert_eq!(backup.workspace.deals, ws.deals[..2].to_vec());
+    assert_eq!(backup.workspace.lost_reasons, ws.lost_reasons);
+    assert_eq!(export_pipeline(&ws, "p-nope", "0.1.0", exported_at()), None);
+}
+
+#[test]
+fn file_names_carry_the_date_and_time() {
+    assert_eq!(
+        backup_file_name(at(2026, 11, 26, 14, 32)),
+        "pipewright-backup-2026-11-26-1432.json"
+    );
+    assert_eq!(
+        backup_file_name(date(2027, 1, 2).and_hms_opt(7, 5, 0).unwrap()),
+        "pipewright-backup-2027-01-02-0705.json"
+    );
+    assert_eq!(
+        pipeline_backup_file_name("Nysalg – Sør/Øst", at(2026, 11, 26, 14, 32)),
+        "pipewright-backup-nysalg-sor-ost-2026-11-26-1432.json"
+    );
+    assert_eq!(
+        csv_file_name("Større kunder", at(2026, 11, 26, 9, 3)),
+        "pipewright-storre-kunder-2026-11-26-0903.csv"
+    );
+}
+
+#[test]
+fn slugs_are_safe_file_name_parts() {
+    let check = |name: &str, expected: &str| assert_eq!(slug(name), expected, "{name:?}");
+    check("Nysalg", "nysalg");
+    check("  Blåbær & Ærlig AS ", "blabaer-aerlig-as");
+    check("../../etc/passwd", "etc-passwd");
+    check("<script>", "script");
+    check("", "pipeline");
+    check("😀😀", "pipeline");
+    check(&"a".repeat(500), &"a".repeat(40));
+    check(
+        &"ab ".repeat(100),
+        "ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-ab-a",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON Schema
+
+#[test]
+fn exports_validate_against_the_published_schema() {
+    let validator = schema_validator();
+    let ws = example_workspace();
+    let errors = schema_errors(&validator, &export(&ws));
+    assert!(errors.is_empty(), "{errors:#?}");
+    let part = export_pipeline(&ws, "p-partners", "0.1.0", exported_at()).unwrap();
+    assert!(schema_errors(&validator, &part).is_empty());
+    assert!(schema_errors(&validator, &export(&Workspace::default())).is_empty());
+}
+
+#[test]
+fn the_schema_agrees_with_the_importer_on_the_corpus() {
+    // Files that import validate; files the importer refuses fail the schema too, except
+    // for what a schema cannot express (unique ids, references between records) and files
+    // that are not JSON at all.
+    const ONLY_THE_IMPORTER_CAN_TELL: &[&str] = &[
+        "duplicate-pipeline-id.json",
+        "duplicate-stage-id-in-pipeline.json",
+        "duplicate-stage-id-across-pipelines.json",
+        "duplicate-deal-id.json",
+        "deal-in-unknown-pipeline.json",
+        "deal-in-unknown-stage.json",
+        "deal-in-stage-of-other-pipeline.json",
+        "history-names-stage-of-other-pipeline.json",
+    ];
+    let validator = schema_validator();
+    let mut failures = Vec::new();
+    for (name, expected) in manifest() {
+        let bytes = read_corpus(&name);
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let text = text.trim_start_matches('\u{feff}');
+        if serde_json::from_str::<Value>(text).is_err() {
+            continue;
+        }
+        let errors = schema_errors(&validator, text);
+        let refused = expected.is_some();
+        let schema_refuses = !errors.is_empty();
+        let expect_schema_refusal = refused && !ONLY_THE_IMPORTER_CAN_TELL.contains(&name.as_str());
+        if schema_refuses != expect_schema_refusal {
+            failures.push(format!(
+                "{name}: importer refuses: {refused}, schema: {errors:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_schema_lists_exactly_the_known_currencies() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/pipewright-backup.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let listed: Vec<&str> = schema["$defs"]["currency"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|code| code.as_str().unwrap())
+        .collect();
+    assert_eq!(listed, Currency::all_codes().collect::<Vec<_>>());
+    assert_eq!(
+        schema["$defs"]["name"]["maxLength"],
+        json!(MAX_NAME_CHARS),
+        "the schema's name limit"
+    );
+    assert_eq!(
+        schema["$defs"]["long_text"]["maxLength"],
+        json!(MAX_TEXT_CHARS)
+    );
+    assert_eq!(
+        schema["$defs"]["deal"]["properties"]["amount"]["properties"]["minor"]["maximum"],
+        json!(MAX_MINOR)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Adding beside and replacing
+
+fn counter_ids(prefix: &'static str) -> impl FnMut() -> String {
+    let mut n = 0;
+    move || {
+        n += 1;
+        format!("{prefix}{n}")
+    }
+}
+
+#[test]
+fn adding_a_backup_of_the_same_workspace_gives_every_record_a_new_id() {
+    let mut ws = example_workspace();
+    let before = ws.clone();
+    let report = add_beside(&mut ws, before.clone(), &mut counter_ids("new-"));
+    assert_eq!(&ws.pipelines[..2], &before.pipelines[..]);
+    assert_eq!(&ws.deals[..3], &before.deals[..]);
+    assert_eq!(ws.pipelines.len(), 4);
+    assert_eq!(ws.deals.len(), 6);
+    assert_eq!(report.n_deals, 3);
+    assert_eq!(
+        report.pipeline_ids,
+        vec!["new-1".to_string(), "new-2".to_string()]
+    );
+    // 2 pipelines, 4 stages plus the removed stage in a history, 3 deals.
+    assert_eq!(report.n_new_ids, 2 + 5 + 3);
+    assert_eq!(report.n_lost_reasons_added, 0);
+    let copy = &ws.deals[3];
+    assert_eq!(copy.pipeline_id, "new-1");
+    assert_eq!(
+        ws.pipelines[2].stage(&copy.stage_id).unwrap().name,
+        "Tilbud sendt"
+    );
+    assert_ne!(copy.history[0].to, "s-removed");
+    assert_eq!(copy.history[1].from.as_ref(), Some(&copy.history[0].to));
+    assert_eq!(copy.history[1].to, copy.stage_id);
+    // The result is itself a valid backup: ids unique, references whole.
+    assert!(parse_backup(export(&ws).as_bytes()).is_ok());
+}
+
+#[test]
+fn ids_that_do_not_clash_are_kept_and_lost_reasons_are_joined() {
+    let mut ws = example_workspace();
+    let mut other = Workspace {
+        pipelines: vec![Pipeline {
+            id: "p-other".into(),
+            name: "Annet".into(),
+            currency: Currency::nok(),
+            stages: vec![stage("s-other", "Ny", 10)],
+            created_at: at(2026, 5, 1, 9, 0),
+        }],
+        deals: vec![deal("d-other", "p-other", "s-other", "Noe", 100, "NOK")],
+        lost_reasons: vec!["Annet".into(), "Timing".into()],
+    };
+    other.deals[0].status = DealStatus::Lost {
+        at: at(2026, 6, 1, 9, 0),
+        reason: "Timing".into(),
+        note: String::new(),
+    };
+    let report = add_beside(&mut ws, other.clone(), &mut || {
+        unreachable!("no id clashes")
+    });
+    assert_eq!(report.n_new_ids, 0);
+    assert_eq!(ws.pipelines[2], other.pipelines[0]);
+    assert_eq!(ws.deals[3], other.deals[0]);
+    assert_eq!(ws.lost_reasons, vec!["Pris", "Annet", "Timing"]);
+    assert_eq!(report.n_lost_reasons_added, 1);
+}
+
+#[test]
+fn a_generator_that_repeats_itself_cannot_make_ids_clash_or_hang() {
+    let mut ws = example_workspace();
+    let backup = example_workspace();
+    add_beside(&mut ws, backup, &mut || "p-sales".to_string());
+    let ids: HashSet<&str> = ws.pipelines.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids.len(), 4);
+    assert!(ids.contains("p-sales-2"));
+    assert!(parse_backup(export(&ws).as_bytes()).is_ok());
+    // Twice more: the suffixes keep counting.
+    add_beside(&mut ws, example_workspace(), &mut String::new);
+    assert!(parse_backup(export(&ws).as_bytes()).is_ok());
+}
+
+#[test]
+fn a_removed_stage_in_the_backups_history_never_lands_on_a_live_stage() {
+    // The workspace has a live stage whose id the backup's history uses for a removed stage.
+    let mut ws = example_workspace();
+    ws.deals[0].history[0].to = "s-lead".into();
+    ws.deals[0].history[1].from = Some("s-lead".into());
+    ws.pipelines[1]
+        .stages
+        .push(stage("s-removed", "Gjenbrukt", 30));
+    assert!(parse_backup(export(&ws).as_bytes()).is_ok());
+    let mut backup = example_workspace();
+    backup.pipelines.truncate(1);
+    backup.deals.truncate(2);
+    for pipeline in &mut backup.pipelines {
+        pipeline.id = format!("{}-b", pipeline.id);
+        for stage in &mut pipeline.stages {
+            stage.id = format!("{}-b", stage.id);
+        }
+    }
+    for deal in &mut backup.deals {
+        deal.id = format!("{}-b", deal.id);
+        deal.pipeline_id = format!("{}-b", deal.pipeline_id);
+        deal.stage_id = format!("{}-b", deal.stage_id);
+        for change in &mut deal.history {
+            let renamed = |id: &str| {
+                if id == "s-removed" {
+                    id.to_string()
+                } else {
+                    format!("{id}-b")
+                }
+            };
+            change.from = change.from.as_deref().map(renamed);
+            change.to = renamed(&change.to);
+        }
+    }
+    let report = add_beside(&mut ws, backup, &mut counter_ids("new-"));
+    assert_eq!(report.n_new_ids, 1);
+    assert!(ws.deals[3]
+        .history
+        .iter()
+        .all(|change| change.to != "s-removed"));
+    assert!(parse_backup(export(&ws).as_bytes()).is_ok());
+}
+
+#[test]
+fn replace_puts_the_backup_in_place_and_hands_back_the_old_workspace() {
+    let mut ws = example_workspace();
+    let before = ws.clone();
+    let incoming = Workspace::default();
+    let snapshot = replace(&mut ws, incoming.clone());
+    assert_eq!(ws, incoming);
+    assert_eq!(snapshot, before);
+    // Undo is replacing back.
+    replace(&mut ws, snapshot);
+    assert_eq!(ws, before);
+}
+
+// ---------------------------------------------------------------------------------------
+// CSV
+
+fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn csv_quotes_commas_quotes_and_line_breaks_and_reads_back_the_same() {
+    let mut ws = example_workspace();
+    ws.deals[0].title = "Acme, \"ny\" avtale\nlinje 2\r\nlinje 3".into();
+    ws.deals[0].next_step.text = "Ring; så send \"tilbud\"".into();
+    let text = export_csv(&ws, "p-sales", Lang::En).unwrap();
+    assert!(
+        text.starts_with('\u{feff}'),
+        "starts with a byte-order mark for Excel"
+    );
+    let (header, rows) = read_csv(&text);
+    assert_eq!(
+        header,
+        [
+            "Id",
+            "Title",
+            "Organisation",
+            "Contact name",
+            "Contact email",
+            "Contact phone",
+            "Stage",
+            "Status",
+            "Lost reason",
+            "Amount",
+            "Currency",
+            "Probability (%)",
+            "Expected close",
+            "Next step",
+            "Next step due",
+            "Created",
+            "Updated",
+            "Closed at",
+        ]
+    );
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0],
+        [
+            "d-acme",
+            "Acme, \"ny\" avtale\nlinje 2\r\nlinje 3",
+            "Acme AS",
+            "Kari Nordmann",
+            "kari@acme.no",
+            "+47 900 00 000",
+            "Tilbud sendt",
+            "Open",
+            "",
+            "12500.50",
+            "NOK",
+            "50",
+            "2026-12-15",
+            "Ring; så send \"tilbud\"",
+            "2026-11-30",
+            "2026-10-01T09:00:00Z",
+            "2026-10-02T09:00:00Z",
+            "",
+        ]
+    );
+    assert_eq!(rows[1][0], "d-fjord");
+    assert_eq!(rows[1][7], "Won");
+    assert_eq!(rows[1][9], "500000.00");
+    assert_eq!(rows[1][11], "90");
+    assert_eq!(rows[1][17], "2026-11-01T12:00:00Z");
+}
+
+#[test]
+fn csv_headers_and_statuses_follow_the_language() {
+    let ws = example_workspace();
+    let (header, rows) = read_csv(&export_csv(&ws, "p-partners", Lang::Nb).unwrap());
+    assert_eq!(header[1], "Tittel");
+    assert_eq!(header[9], "Beløp");
+    assert_eq!(rows[0][7], "Tapt");
+    assert_eq!(rows[0][8], "Pris");
+    assert_eq!(rows[0][9], "999.00", "the decimal point stays a point");
+    assert_eq!(export_csv(&ws, "p-nope", Lang::En), None);
+}
+
+#[test]
+fn csv_rows_follow_the_board_order() {
+    let mut ws = example_workspace();
+    let mut first = deal("d-z", "p-sales", "s-lead", "Først", 1, "NOK");
+    first.rank = 5;
+    let mut second = deal("d-a", "p-sales", "s-lead", "Andre", 1, "NOK");
+    second.rank = 9;
+    ws.deals.push(second);
+    ws.deals.push(first);
+    let (_, rows) = read_csv(&export_csv(&ws, "p-sales", Lang::En).unwrap());
+    let ids: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(ids, ["d-z", "d-a", "d-acme", "d-fjord"]);
+}
+
+#[test]
+fn amounts_are_exact_decimals_in_major_units() {
+    let check = |minor, digits, expected: &str| assert_eq!(decimal_amount(minor, digits), expected);
+    check(1_250_050, 2, "12500.50");
+    check(5, 2, "0.05");
+    check(0, 2, "0.00");
+    check(1500, 0, "1500");
+    check(1234, 3, "1.234");
+    check(MAX_MINOR, 2, "10000000000000.00");
+    check(-150, 2, "-1.50");
+    check(i64::MIN, 2, "-92233720368547758.08");
+}
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_as_formulas_are_defused() {
+    let mut ws = example_workspace();
+    ws.deals[0].title = "=HYPERLINK(\"http://evil.example\",\"klikk\")".into();
+    ws.deals[0].organisation = "@SUM(1+1)".into();
+    ws.deals[0].contact.name = "-2+3+cmd|' /C calc'!A0".into();
+    ws.deals[0].contact.phone = "+47 (0) 900-00-000".into();
+    ws.deals[0].next_step.text = "-".into();
+    let (_, rows) = read_csv(&export_csv(&ws, "p-sales", Lang::En).unwrap());
+    assert_eq!(rows[0][1], "'=HYPERLINK(\"http://evil.example\",\"klikk\")");
+    assert_eq!(rows[0][2], "'@SUM(1+1)");
+    assert_eq!(rows[0][3], "'-2+3+cmd|' /C calc'!A0");
+    assert_eq!(
+        rows[0][5], "+47 (0) 900-00-000",
+        "phone numbers are left alone"
+    );
+    assert_eq!(rows[0][13], "-");
+}
+
+// ---------------------------------------------------------------------------------------
+// Generated workspaces
+
+fn text_strategy(max: usize) -> impl Strategy<Value = String> {
+    proptest::string::string_regex(&format!(
+        "[a-zA-Z0-9 æøåÆØÅ,;\"'<>&=+\\-\n\r\t\u{1F600}]{{0,{max}}}"
+    ))
+    .unwrap()
+}
+
+fn name_strategy() -> impl Strategy<Value = String> {
+    // Names are not blank: a visible first character, then anything.
+    ("[A-Za-zÆØÅ<\"]", text_strategy(12)).prop_map(|(first, rest)| format!("{first}{rest}"))
+}
+
+fn timestamp_strategy() -> impl Strategy<Value = DateTime<Utc>> {
+    // 1970 to 2200, with and without fractions of a second.
+    (
+        0_i64..7_258_118_400,
+        prop_oneof![Just(0_u32), 0_u32..1_000_000_000],
+    )
+        .prop_map(|(secs, nanos)| DateTime::from_timestamp(secs, nanos).unwrap())
+}
+
+fn date_strategy() -> impl Strategy<Value = Option<NaiveDate>> {
+    proptest::option::of(
+        (1_i32..3_652_059).prop_map(|days| NaiveDate::from_num_days_from_ce_opt(days).unwrap()),
+    )
+}
+
+fn currency_strategy() -> impl Strategy<Value = Currency> {
+    let codes: Vec<&'static str> = Currency::all_codes().collect();
+    proptest::sample::select(codes).prop_map(currency)
+}
+
+#[derive(Clone, Debug)]
+struct PipelineSeed {
+    name: String,
+    currency: Currency,
+    stages: Vec<(String, String, u8, u32)>,
+    created_at: DateTime<Utc>,
+    n_removed_stages: usize,
+}
+
+fn pipeline_seed() -> impl Strategy<Value = PipelineSeed> {
+    (
+        name_strategy(),
+        currency_strategy(),
+        prop::collection::vec(
+            (name_strategy(), text_strategy(30), 0_u8..=100, any::<u32>()),
+            1..5,
+        ),
+        timestamp_strategy(),
+        0_usize..3,
+    )
+        .prop_map(
+            |(name, currency, stages, created_at, n_removed_stages)| PipelineSeed {
+                name,
+                currency,
+                stages,
+                created_at,
+                n_removed_stages,
+            },
+        )
+}
+
+#[derive(Clone, Debug)]
+struct DealSeed {
+    pipeline_pick: usize,
+    stage_pick: usize,
+    rank: i64,
+    texts: (String, String, String, String, String, String, String),
+    amount: (i64, Currency),
+    dates: (Option<NaiveDate>, Option<NaiveDate>),
+    probability: Option<u8>,
+    times: (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
+    status: (u8, String, String),
+    history: Vec<(usize, DateTime<Utc>)>,
+    sample: bool,
+    rev: u64,
+}
+
+fn deal_seed() -> impl Strategy<Value = DealSeed> {
+    (
+        (any::<usize>(), any::<usize>(), any::<i64>()),
+        (
+            name_strategy(),
+            text_strategy(15),
+            text_strategy(15),
+            text_strategy(15),
+            text_strategy(15),
+            text_strategy(40),
+            text_strategy(20),
+        ),
+        (
+            prop_oneof![Just(0_i64), Just(MAX_MINOR), 0..=MAX_MINOR],
+            currency_strategy(),
+        ),
+        (date_strategy(), date_strategy()),
+        proptest::option::of(0_u8..=100),
+        (
+            timestamp_strategy(),
+            timestamp_strategy(),
+            timestamp_strategy(),
+        ),
+        (0_u8..3, name_strategy(), text_strategy(20)),
+        prop::collection::vec((any::<usize>(), timestamp_strategy()), 0..4),
+        any::<bool>(),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(
+                (pipeline_pick, stage_pick, rank),
+                texts,
+                amount,
+                dates,
+                probability,
+                times,
+                status,
+                history,
+                sample,
+                rev,
+            )| DealSeed {
+                pipeline_pick,
+                stage_pick,
+                rank,
+                texts,
+                amount,
+                dates,
+                probability,
+                times,
+                status,
+                history,
+                sample,
+                rev,
+            },
+        )
+}
+
+/// Builds a valid workspace. Ids follow one scheme (`p0`, `s0-1`, `d3`) so that two
+/// generated workspaces share ids, which is what `add_beside` must cope with. History may
+/// name removed stages (`s0-5` when pipeline 0 has fewer stages), as real history does.
+fn build_workspace(
+    pipelines: Vec<PipelineSeed>,
+    deals: Vec<DealSeed>,
+    lost_reasons: Vec<String>,
+) -> Workspace {
+    let pipelines: Vec<(Pipeline, Vec<String>)> = pipelines
+        .into_iter()
+        .enumerate()
+        .map(|(i, seed)| {
+            let stages: Vec<Stage> = seed
+                .stages
+                .into_iter()
+                .enumerate()
+                .map(|(j, (name, guidance, probability, rot_days))| Stage {
+                    id: format!("s{i}-{j}"),
+                    name,
+                    guidance,
+                    probability,
+                    rot_days,
+                })
+                .collect();
+            let n_stages = stages.len();
+            let history_pool: Vec<String> = (0..n_stages + seed.n_removed_stages)
+                .map(|j| format!("s{i}-{j}"))
+                .collect();
+            let pipeline = Pipeline {
+                id: format!("p{i}"),
+                name: seed.name,
+                currency: seed.currency,
+                stages,
+                created_at: seed.created_at,
+            };
+            (pipeline, history_pool)
+        })
+        .collect();
+    let deals = if pipelines.is_empty() {
+        Vec::new()
+    } else {
+        deals
+            .into_iter()
+            .enumerate()
+            .map(|(k, seed)| {
+                let (pipeline, pool) = &pipelines[seed.pipeline_pick % pipelines.len()];
+                let stage = &pipeline.stages[seed.stage_pick % pipeline.stages.len()];
+                let mut history = Vec::new();
+                let mut from = None;
+                for (pick, at) in seed.history {
+                    let to = pool[pick % pool.len()].clone();
+                    history.push(StageChange {
+                        from: from.replace(to.clone()),
+                        to,
+                        at,
+                    });
+                }
+                let (title, organisation, name, email, phone, notes, next) = seed.texts;
+                let (kind, reason, note) = seed.status;
+                Deal {
+                    id: format!("d{k}"),
+                    pipeline_id: pipeline.id.clone(),
+                    stage_id: stage.id.clone(),
+                    rank: seed.rank,
+                    title,
+                    organisation,
+                    contact: Contact { name, email, phone },
+                    amount: Money::new(seed.amount.0, seed.amount.1),
+                    expected_close: seed.dates.0,
+                    probability: seed.probability,
+                    notes,
+                    next_step: NextStep {
+                        text: next,
+                        due: seed.dates.1,
+                    },
+                    created_at: seed.times.0,
+                    updated_at: seed.times.1,
+                    status: match kind {
+                        0 => DealStatus::Open,
+                        1 => DealStatus::Won { at: seed.times.2 },
+                        _ => DealStatus::Lost {
+                            at: seed.times.2,
+                            reason,
+                            note,
+                        },
+                    },
+                    history,
+                    sample: seed.sample,
+                    rev: seed.rev,
+                }
+            })
+            .collect()
+    };
+    Workspace {
+        pipelines: pipelines.into_iter().map(|(p, _)| p).collect(),
+        deals,
+        lost_reasons,
+    }
+}
+
+fn workspace_strategy() -> impl Strategy<Value = Workspace> {
+    (
+        prop::collection::vec(pipeline_seed(), 0..4),
+        prop::collection::vec(deal_seed(), 0..10),
+        prop::collection::vec(name_strategy(), 0..4),
+    )
+        .prop_map(|(pipelines, deals, reasons)| build_workspace(pipelines, deals, reasons))
+}
+
+/// A deal with its ids blanked, to compare content across renamed ids.
+fn without_ids(deal: &Deal) -> Deal {
+    let mut deal = deal.clone();
+    deal.id.clear();
+    deal.pipeline_id.clear();
+    deal.stage_id.clear();
+    for change in &mut deal.history {
+        change.from = change.from.as_ref().map(|_| String::new());
+        change.to.clear();
+    }
+    deal
+}
+
+/// Small JSON values that are wrong in interesting ways, to put in place of a field.
+fn odd_json() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        Just(json!(1e300)),
+        Just(json!("2026-02-30")),
+        Just(json!("2026-02-30T10:00:00Z")),
+        Just(json!("")),
+        Just(json!("XYZ")),
+        Just(json!("s0-0")),
+        Just(json!("p0")),
+        Just(json!("d0")),
+        text_strategy(10).prop_map(Value::from),
+        Just(json!([])),
+        Just(json!({})),
+        Just(json!({"kind": "won"})),
+    ]
+}
+
+/// Replaces the value at the `pick`-th node (in a depth-first walk) with `new`.
+fn replace_node(value: &mut Value, pick: &mut usize, new: &Value) -> bool {
+    if *pick == 0 {
+        *value = new.clone();
+        return true;
+    }
+    *pick -= 1;
+    match value {
+        Value::Array(items) => items.iter_mut().any(|item| replace_node(item, pick, new)),
+        Value::Object(map) => map.values_mut().any(|item| replace_node(item, pick, new)),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn export_then_import_gives_back_the_same_workspace(ws in workspace_strategy()) {
+        let text = export(&ws);
+        let backup = parse_backup(text.as_bytes());
+        prop_assert!(backup.is_ok(), "{:?}", backup.err().map(|e| e.to_string()));
+        let backup = backup.unwrap();
+        prop_assert_eq!(&backup.workspace, &ws);
+        prop_assert_eq!(backup.exported_at, exported_at());
+        prop_assert_eq!(export(&backup.workspace), text);
+    }
+
+    #[test]
+    fn generated_exports_validate_against_the_schema(ws in workspace_strategy()) {
+        let validator = schema_validator();
+        let errors = schema_errors(&validator, &export(&ws));
+        prop_assert!(errors.is_empty(), "{:#?}", errors);
+        if let Some(pipeline) = ws.pipelines.first() {
+            let part = export_pipeline(&ws, &pipeline.id, "0.1.0", exported_at()).unwrap();
+            prop_assert!(schema_errors(&validator, &part).is_empty());
+            prop_assert!(parse_backup(part.as_bytes()).is_ok());
+        }
+    }
+
+    #[test]
+    fn adding_beside_never_changes_what_was_there_and_keeps_every_deal(
+        current in workspace_strategy(),
+        incoming in workspace_strategy(),
+        repeat_ids in any::<bool>(),
+    ) {
+        let mut ws = current.clone();
+        let mut counter = 0;
+        // Either fresh ids, or ids from the same scheme the workspaces use, which clash.
+        let mut new_id = || {
+            counter += 1;
+            if repeat_ids { format!("d{}", counter % 3) } else { format!("new-{counter}") }
+        };
+        let report = add_beside(&mut ws, incoming.clone(), &mut new_id);
+        let n_pipelines = current.pipelines.len();
+        let n_deals = current.deals.len();
+        prop_assert_eq!(&ws.pipelines[..n_pipelines], &current.pipelines[..]);
+        prop_assert_eq!(&ws.deals[..n_deals], &current.deals[..]);
+        prop_assert_eq!(&ws.lost_reasons[..current.lost_reasons.len()], &current.lost_reasons[..]);
+        prop_assert_eq!(ws.pipelines.len(), n_pipelines + incoming.pipelines.len());
+        prop_assert_eq!(ws.deals.len(), n_deals + incoming.deals.len());
+        prop_assert_eq!(report.n_deals, incoming.deals.len());
+        for reason in &incoming.lost_reasons {
+            prop_assert!(ws.lost_reasons.contains(reason));
+        }
+        // Every deal of the backup is there, with its content, in the matching pipeline
+        // and stage.
+        for (added, original) in ws.deals[n_deals..].iter().zip(&incoming.deals) {
+            prop_assert_eq!(without_ids(added), without_ids(original));
+            let pipeline_idx = incoming.pipelines.iter().position(|p| p.id == original.pipeline_id).unwrap();
+            let pipeline = &ws.pipelines[n_pipelines + pipeline_idx];
+            prop_assert_eq!(&added.pipeline_id, &pipeline.id);
+            let stage_idx = incoming.pipelines[pipeline_idx].stage_index(&original.stage_id).unwrap();
+            prop_assert_eq!(&pipeline.stages[stage_idx].id, &added.stage_id);
+        }
+        for (added, original) in ws.pipelines[n_pipelines..].iter().zip(&incoming.pipelines) {
+            prop_assert_eq!(&added.name, &original.name);
+            prop_assert_eq!(added.stages.len(), original.stages.len());
+        }
+        // The result is a valid workspace: ids unique, every reference whole.
+        let check = parse_backup(export(&ws).as_bytes());
+        prop_assert!(check.is_ok(), "{:?}", check.err().map(|e| e.to_string()));
+    }
+
+    #[test]
+    fn any_bytes_give_a_result_and_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let _ = parse_backup(&bytes);
+    }
+
+    #[test]
+    fn a_damaged_export_is_refused_or_imports_as_a_valid_workspace(
+        ws in workspace_strategy(),
+        position in any::<usize>(),
+        byte in any::<u8>(),
+        pick in any::<usize>(),
+        new in odd_json(),
+    ) {
+        // A byte changed somewhere.
+        let mut bytes = export(&ws).into_bytes();
+        let index = position % bytes.len();
+        bytes[index] = byte;
+        if let Ok(backup) = parse_backup(&bytes) {
+            prop_assert!(parse_backup(export(&backup.workspace).as_bytes()).is_ok());
+        }
+        // A value replaced somewhere.
+        let mut value: Value = serde_json::from_str(&export(&ws)).unwrap();
+        let mut pick = pick % 400;
+        replace_node(&mut value, &mut pick, &new);
+        match parse_backup(value.to_string().as_bytes()) {
+            Ok(backup) => prop_assert!(parse_backup(export(&backup.workspace).as_bytes()).is_ok()),
+            Err(err) => {
+                prop_assert!(!err.message(Lang::En).is_empty());
+                prop_assert!(!err.message(Lang::Nb).contains("import."));
+            }
+        }
+    }
+}
