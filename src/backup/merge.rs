@@ -174,6 +174,58 @@ fn stage_refs(ws: &Workspace) -> impl Iterator<Item = &String> {
 
 /// Puts the backup in place of the workspace and returns the workspace as it was, which
 /// the caller keeps as the snapshot that "undo import" restores.
+///
+/// Storage writes a deal only when its revision differs from what it last stored, so a
+/// restored deal that shares an id with a current one gets a revision above both; otherwise
+/// a different stored version with the same revision number would survive a reload.
 pub fn replace(ws: &mut Workspace, backup: Workspace) -> Workspace {
+    let mut backup = backup;
+    let current_revs: HashMap<&str, u64> =
+        ws.deals.iter().map(|d| (d.id.as_str(), d.rev)).collect();
+    for deal in &mut backup.deals {
+        if let Some(current_rev) = current_revs.get(deal.id.as_str()) {
+            deal.rev = deal.rev.max(*current_rev).saturating_add(1);
+        }
+    }
     std::mem::replace(ws, backup)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Currency, DealDraft, Money};
+    use chrono::{TimeZone, Utc};
+
+    fn one_deal_workspace(title: &str, rev: u64) -> Workspace {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
+        let mut n = 0;
+        let mut ids = move || {
+            n += 1;
+            format!("id{n}")
+        };
+        let mut ws = Workspace::default();
+        let pipeline = crate::domain::templates::pipeline_from_template(
+            crate::domain::templates::TemplateKind::Blank,
+            crate::i18n::Lang::En,
+            "P",
+            Currency::nok(),
+            now,
+            &mut ids,
+        );
+        let (pid, sid) = (pipeline.id.clone(), pipeline.stages[0].id.clone());
+        ws.add_pipeline(pipeline).unwrap();
+        ws.add_deal(&pid, &sid, "same-id".into(), DealDraft::quick(title, Money::new(1, Currency::nok())), now)
+            .unwrap();
+        ws.deals[0].rev = rev;
+        ws
+    }
+
+    #[test]
+    fn a_replaced_deal_sharing_an_id_gets_a_revision_above_both_so_storage_writes_it() {
+        let mut ws = one_deal_workspace("current", 6);
+        let snapshot = replace(&mut ws, one_deal_workspace("from the file", 6));
+        assert_eq!(snapshot.deals[0].title, "current");
+        assert_eq!(ws.deals[0].title, "from the file");
+        assert_eq!(ws.deals[0].rev, 7);
+    }
 }

@@ -17,6 +17,7 @@ mod error;
 mod export;
 mod merge;
 mod raw;
+mod reminder;
 mod validate;
 
 pub use csv_export::{csv_file_name, decimal_amount, export_csv};
@@ -26,6 +27,7 @@ pub use export::{
 };
 pub use merge::{add_beside, replace, AddReport};
 pub use raw::migrate;
+pub use reminder::{reminder_due, REMIND_AFTER_DAYS, SNOOZE_DAYS};
 
 use crate::domain::Workspace;
 use chrono::{DateTime, Utc};
