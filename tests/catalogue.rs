@@ -34,8 +34,16 @@ fn placeholders_match_between_languages() {
             .collect()
     };
     for (key, nb_text) in NB {
-        let en_text = EN.iter().find(|(k, _)| k == key).map(|(_, v)| *v).unwrap_or("");
-        assert_eq!(placeholders(nb_text), placeholders(en_text), "placeholders differ for {key}");
+        let en_text = EN
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| *v)
+            .unwrap_or("");
+        assert_eq!(
+            placeholders(nb_text),
+            placeholders(en_text),
+            "placeholders differ for {key}"
+        );
     }
 }
 
@@ -44,9 +52,31 @@ fn placeholders_match_between_languages() {
 #[test]
 fn every_key_the_ui_uses_exists() {
     const NAMESPACES: &[&str] = &[
-        "action", "amount", "app", "backup", "board", "card", "closed", "column", "deal", "deals",
-        "error", "gallery", "import", "lang", "lost", "move", "pipelines", "quick", "samples",
-        "search", "settings", "status", "storage", "sync", "totals",
+        "action",
+        "amount",
+        "app",
+        "backup",
+        "board",
+        "card",
+        "closed",
+        "column",
+        "deal",
+        "deals",
+        "error",
+        "gallery",
+        "import",
+        "lang",
+        "lost",
+        "move",
+        "pipelines",
+        "quick",
+        "samples",
+        "search",
+        "settings",
+        "status",
+        "storage",
+        "sync",
+        "totals",
     ];
     let known: BTreeSet<&str> = NB.iter().map(|(k, _)| *k).collect();
     let mut used = BTreeSet::new();
@@ -60,20 +90,27 @@ fn every_key_the_ui_uses_exists() {
     for path in sources {
         let source = std::fs::read_to_string(&path).expect("source is readable");
         for literal in source.split('"').skip(1).step_by(2) {
-            let looks_like_key = literal
-                .split_once('.')
-                .is_some_and(|(ns, rest)| {
-                    NAMESPACES.contains(&ns)
-                        && !rest.is_empty()
-                        && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
-                });
+            let looks_like_key = literal.split_once('.').is_some_and(|(ns, rest)| {
+                NAMESPACES.contains(&ns)
+                    && !rest.is_empty()
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+            });
             if looks_like_key {
                 used.insert(literal.to_string());
             }
         }
     }
-    assert!(used.len() > 50, "found only {} keys; is the scan broken?", used.len());
-    let missing: Vec<_> = used.iter().filter(|k| !known.contains(k.as_str())).collect();
+    assert!(
+        used.len() > 50,
+        "found only {} keys; is the scan broken?",
+        used.len()
+    );
+    let missing: Vec<_> = used
+        .iter()
+        .filter(|k| !known.contains(k.as_str()))
+        .collect();
     assert!(
         missing.is_empty(),
         "keys used in src/ui or src/backup but missing from the catalogue: {missing:?}"

@@ -10,12 +10,17 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn clear() {
-    local::storage().expect("localStorage").clear().expect("clear");
+    local::storage()
+        .expect("localStorage")
+        .clear()
+        .expect("clear");
 }
 
 fn sample_workspace() -> Workspace {
     use chrono::TimeZone;
-    let now = chrono::Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 26, 12, 0, 0)
+        .unwrap();
     let mut n = 0;
     let mut ids = move || {
         n += 1;
@@ -32,10 +37,22 @@ fn sample_workspace() -> Workspace {
     );
     let (pid, sid) = (pipeline.id.clone(), pipeline.stages[0].id.clone());
     ws.add_pipeline(pipeline).unwrap();
-    ws.add_deal(&pid, &sid, "deal-a".into(), DealDraft::quick("A", Money::new(100, Currency::nok())), now)
-        .unwrap();
-    ws.add_deal(&pid, &sid, "deal-b".into(), DealDraft::quick("B", Money::new(200, Currency::nok())), now)
-        .unwrap();
+    ws.add_deal(
+        &pid,
+        &sid,
+        "deal-a".into(),
+        DealDraft::quick("A", Money::new(100, Currency::nok())),
+        now,
+    )
+    .unwrap();
+    ws.add_deal(
+        &pid,
+        &sid,
+        "deal-b".into(),
+        DealDraft::quick("B", Money::new(200, Currency::nok())),
+        now,
+    )
+    .unwrap();
     ws
 }
 
@@ -43,9 +60,15 @@ fn sample_workspace() -> Workspace {
 fn a_value_written_through_the_storage_module_reads_back() {
     clear();
     local::set("pipewright.test", "hello æøå").unwrap();
-    assert_eq!(local::get("pipewright.test").unwrap().as_deref(), Some("hello æøå"));
+    assert_eq!(
+        local::get("pipewright.test").unwrap().as_deref(),
+        Some("hello æøå")
+    );
     // And through the raw API too, so the module is not just reading its own cache.
-    let raw = local::storage().unwrap().get_item("pipewright.test").unwrap();
+    let raw = local::storage()
+        .unwrap()
+        .get_item("pipewright.test")
+        .unwrap();
     assert_eq!(raw.as_deref(), Some("hello æøå"));
     clear();
 }
@@ -56,7 +79,10 @@ fn a_workspace_round_trips_through_real_local_storage() {
     let ws = sample_workspace();
     let mut saved = Saved::default();
     let report = local::apply(codec::plan(&ws, &saved), &mut saved);
-    assert!(report.error.is_none() && report.conflicts.is_empty(), "{report:?}");
+    assert!(
+        report.error.is_none() && report.conflicts.is_empty(),
+        "{report:?}"
+    );
     let startup = local::load().unwrap();
     assert!(startup.unreadable.is_empty());
     let mut loaded = startup.loaded.ws;
@@ -80,7 +106,8 @@ fn one_changed_deal_rewrites_only_that_deal() {
     assert_eq!(writes.len(), 1, "{writes:?}");
     local::apply(writes, &mut saved);
     assert_eq!(local::get(&codec::deal_key("deal-b")).unwrap(), before_b);
-    let stored_a = codec::decode_deal(&local::get(&codec::deal_key("deal-a")).unwrap().unwrap()).unwrap();
+    let stored_a =
+        codec::decode_deal(&local::get(&codec::deal_key("deal-a")).unwrap().unwrap()).unwrap();
     assert!(!stored_a.status.is_open());
     clear();
 }
@@ -98,14 +125,20 @@ fn an_unreadable_stored_value_is_kept_and_never_overwritten() {
     let unreadable = &startup.unreadable[0];
     assert_eq!(unreadable.key, codec::deal_key("deal-a"));
     assert_eq!(unreadable.raw, corrupt);
-    let kept_as = unreadable.kept_as.clone().expect("kept under a separate key");
+    let kept_as = unreadable
+        .kept_as
+        .clone()
+        .expect("kept under a separate key");
     assert_eq!(local::get(&kept_as).unwrap().as_deref(), Some(corrupt));
     // The readable deal still loads.
     assert_eq!(startup.loaded.ws.deals.len(), 1);
     // Saving the loaded workspace does not touch the unreadable key.
     let mut saved = startup.saved;
     local::apply(codec::plan(&startup.loaded.ws, &saved), &mut saved);
-    assert_eq!(local::get(&codec::deal_key("deal-a")).unwrap().as_deref(), Some(corrupt));
+    assert_eq!(
+        local::get(&codec::deal_key("deal-a")).unwrap().as_deref(),
+        Some(corrupt)
+    );
     clear();
 }
 
@@ -166,7 +199,8 @@ fn a_write_that_would_overwrite_another_tabs_change_is_refused() {
     ws.update_deal("deal-a", draft, now).unwrap();
     let report = local::apply(codec::plan(&ws, &saved), &mut saved);
     assert_eq!(report.conflicts.len(), 1);
-    let stored = codec::decode_deal(&local::get(&codec::deal_key("deal-a")).unwrap().unwrap()).unwrap();
+    let stored =
+        codec::decode_deal(&local::get(&codec::deal_key("deal-a")).unwrap().unwrap()).unwrap();
     assert_eq!(stored.title, "Theirs");
     clear();
 }

@@ -214,8 +214,14 @@ mod tests {
         );
         let (pid, sid) = (pipeline.id.clone(), pipeline.stages[0].id.clone());
         ws.add_pipeline(pipeline).unwrap();
-        ws.add_deal(&pid, &sid, "same-id".into(), DealDraft::quick(title, Money::new(1, Currency::nok())), now)
-            .unwrap();
+        ws.add_deal(
+            &pid,
+            &sid,
+            "same-id".into(),
+            DealDraft::quick(title, Money::new(1, Currency::nok())),
+            now,
+        )
+        .unwrap();
         ws.deals[0].rev = rev;
         ws
     }

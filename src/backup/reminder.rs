@@ -24,7 +24,10 @@ pub fn reminder_due(
     }
     let real_deals = ws.deals.iter().filter(|d| !d.sample);
     let unsaved: Vec<DateTime<Utc>> = match last_backup {
-        Some(at) => real_deals.map(|d| d.updated_at).filter(|t| *t > at).collect(),
+        Some(at) => real_deals
+            .map(|d| d.updated_at)
+            .filter(|t| *t > at)
+            .collect(),
         None => real_deals.map(|d| d.updated_at).collect(),
     };
     let Some(oldest_unsaved) = unsaved.iter().min().copied() else {
@@ -37,8 +40,8 @@ pub fn reminder_due(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Currency, DealDraft, Money};
     use crate::domain::templates::{pipeline_from_template, TemplateKind};
+    use crate::domain::{Currency, DealDraft, Money};
     use crate::i18n::Lang;
     use chrono::TimeZone;
 
@@ -53,11 +56,24 @@ mod tests {
             format!("id{n}")
         };
         let mut ws = Workspace::default();
-        let p = pipeline_from_template(TemplateKind::Blank, Lang::En, "P", Currency::nok(), changed, &mut ids);
+        let p = pipeline_from_template(
+            TemplateKind::Blank,
+            Lang::En,
+            "P",
+            Currency::nok(),
+            changed,
+            &mut ids,
+        );
         let (pid, sid) = (p.id.clone(), p.stages[0].id.clone());
         ws.add_pipeline(p).unwrap();
-        ws.add_deal(&pid, &sid, "d1".into(), DealDraft::quick("D", Money::new(1, Currency::nok())), changed)
-            .unwrap();
+        ws.add_deal(
+            &pid,
+            &sid,
+            "d1".into(),
+            DealDraft::quick("D", Money::new(1, Currency::nok())),
+            changed,
+        )
+        .unwrap();
         ws.deals[0].sample = sample;
         ws
     }
@@ -75,8 +91,18 @@ mod tests {
         assert!(reminder_due(&changed_later, Some(day(1)), None, day(12)));
         assert!(!reminder_due(&changed_later, Some(day(8)), None, day(12)));
         // Snoozed: not until the snooze ends.
-        assert!(!reminder_due(&changed_later, Some(day(1)), Some(day(14)), day(12)));
-        assert!(reminder_due(&changed_later, Some(day(1)), Some(day(11)), day(12)));
+        assert!(!reminder_due(
+            &changed_later,
+            Some(day(1)),
+            Some(day(14)),
+            day(12)
+        ));
+        assert!(reminder_due(
+            &changed_later,
+            Some(day(1)),
+            Some(day(11)),
+            day(12)
+        ));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The pure core: pipelines, stages, deals, templates and totals. Nothing in here touches
 //! the browser, does I/O or reads the clock; "now" and new ids are passed in.
 
-pub mod model;
 pub mod metrics;
+pub mod model;
 pub mod money;
 pub mod ops;
 pub mod sample;

@@ -177,7 +177,9 @@ impl Workspace {
     }
 
     pub fn deals_in_pipeline<'a>(&'a self, pipeline_id: &'a str) -> impl Iterator<Item = &'a Deal> {
-        self.deals.iter().filter(move |d| d.pipeline_id == pipeline_id)
+        self.deals
+            .iter()
+            .filter(move |d| d.pipeline_id == pipeline_id)
     }
 
     /// The open deals of a stage in column order.
@@ -185,7 +187,9 @@ impl Workspace {
         let mut deals: Vec<&Deal> = self
             .deals
             .iter()
-            .filter(|d| d.pipeline_id == pipeline_id && d.stage_id == stage_id && d.status.is_open())
+            .filter(|d| {
+                d.pipeline_id == pipeline_id && d.stage_id == stage_id && d.status.is_open()
+            })
             .collect();
         deals.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id)));
         deals
@@ -205,9 +209,21 @@ impl Pipeline {
 /// The lost reasons a new workspace starts with, in the user's language.
 pub fn default_lost_reasons(lang_is_nb: bool) -> Vec<String> {
     let reasons: &[&str] = if lang_is_nb {
-        &["Pris", "Valgte en konkurrent", "Ikke behov nå", "Ingen respons", "Annet"]
+        &[
+            "Pris",
+            "Valgte en konkurrent",
+            "Ikke behov nå",
+            "Ingen respons",
+            "Annet",
+        ]
     } else {
-        &["Price", "Chose a competitor", "No need right now", "No response", "Other"]
+        &[
+            "Price",
+            "Chose a competitor",
+            "No need right now",
+            "No response",
+            "Other",
+        ]
     };
     reasons.iter().map(|r| r.to_string()).collect()
 }

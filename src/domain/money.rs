@@ -174,8 +174,7 @@ pub fn parse_amount(
     if whole.is_empty() && fraction.is_empty() {
         return Err(AmountError::NotANumber);
     }
-    if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit())
-    {
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
         return Err(AmountError::NotANumber);
     }
     let digits = currency.minor_digits();
@@ -246,7 +245,11 @@ mod tests {
     fn parses_amounts_as_people_type_them() {
         use DecimalSeparator::*;
         let check = |input: &str, sep, expected: Result<i64, AmountError>| {
-            assert_eq!(parse_amount(input, &nok(), sep), expected, "input {input:?}");
+            assert_eq!(
+                parse_amount(input, &nok(), sep),
+                expected,
+                "input {input:?}"
+            );
         };
         check("12 500", Comma, Ok(1_250_000));
         check("12 500,5", Comma, Ok(1_250_050));
@@ -256,7 +259,11 @@ mod tests {
         check("", Comma, Err(AmountError::Empty));
         check("-5", Comma, Err(AmountError::Negative));
         check("abc", Point, Err(AmountError::NotANumber));
-        check("1,234", Comma, Err(AmountError::TooManyDecimals { allowed: 2 }));
+        check(
+            "1,234",
+            Comma,
+            Err(AmountError::TooManyDecimals { allowed: 2 }),
+        );
         check("99999999999999999999", Point, Err(AmountError::TooLarge));
         assert_eq!(
             parse_amount("1500", &Currency::parse("JPY").unwrap(), Point),

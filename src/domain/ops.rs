@@ -19,15 +19,21 @@ pub enum DomainError {
     StageNotFound,
     DealNotFound,
     EmptyName,
-    NameTooLong { max: usize },
-    TextTooLong { max: usize },
+    NameTooLong {
+        max: usize,
+    },
+    TextTooLong {
+        max: usize,
+    },
     ProbabilityOutOfRange,
     AmountNegative,
     AmountTooLarge,
     DealIsClosed,
     DealIsOpen,
     /// The stage still holds deals; say where they should go.
-    StageHasDeals { n_deals: usize },
+    StageHasDeals {
+        n_deals: usize,
+    },
     /// A pipeline needs at least one stage to hold deals.
     LastStage,
     MoveTargetIsRemovedStage,
@@ -183,7 +189,11 @@ impl Workspace {
         Ok(())
     }
 
-    pub fn set_pipeline_currency(&mut self, id: &str, currency: Currency) -> Result<(), DomainError> {
+    pub fn set_pipeline_currency(
+        &mut self,
+        id: &str,
+        currency: Currency,
+    ) -> Result<(), DomainError> {
         self.pipeline_mut(id)?.currency = currency;
         Ok(())
     }
@@ -198,7 +208,10 @@ impl Workspace {
         new_id: &mut dyn FnMut() -> String,
     ) -> Result<PipelineId, DomainError> {
         check_name(copy_name)?;
-        let source = self.pipeline(id).ok_or(DomainError::PipelineNotFound)?.clone();
+        let source = self
+            .pipeline(id)
+            .ok_or(DomainError::PipelineNotFound)?
+            .clone();
         let copy = Pipeline {
             id: new_id(),
             name: copy_name.trim().to_string(),
@@ -206,7 +219,10 @@ impl Workspace {
             stages: source
                 .stages
                 .into_iter()
-                .map(|stage| Stage { id: new_id(), ..stage })
+                .map(|stage| Stage {
+                    id: new_id(),
+                    ..stage
+                })
                 .collect(),
             created_at: now,
         };
@@ -297,7 +313,9 @@ impl Workspace {
         move_deals_to: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<usize, DomainError> {
-        let pipeline = self.pipeline(pipeline_id).ok_or(DomainError::PipelineNotFound)?;
+        let pipeline = self
+            .pipeline(pipeline_id)
+            .ok_or(DomainError::PipelineNotFound)?;
         if pipeline.stage(stage_id).is_none() {
             return Err(DomainError::StageNotFound);
         }
@@ -360,7 +378,9 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<DealId, DomainError> {
         draft.validate()?;
-        let pipeline = self.pipeline(pipeline_id).ok_or(DomainError::PipelineNotFound)?;
+        let pipeline = self
+            .pipeline(pipeline_id)
+            .ok_or(DomainError::PipelineNotFound)?;
         if pipeline.stage(stage_id).is_none() {
             return Err(DomainError::StageNotFound);
         }
@@ -438,7 +458,9 @@ impl Workspace {
             return Err(DomainError::DealIsClosed);
         }
         let pipeline_id = deal.pipeline_id.clone();
-        let pipeline = self.pipeline(&pipeline_id).ok_or(DomainError::PipelineNotFound)?;
+        let pipeline = self
+            .pipeline(&pipeline_id)
+            .ok_or(DomainError::PipelineNotFound)?;
         if pipeline.stage(to_stage).is_none() {
             return Err(DomainError::StageNotFound);
         }
@@ -467,7 +489,11 @@ impl Workspace {
             // No room beside the neighbours: renumber the column, the rare slow path.
             None => {
                 for (position, (id, _)) in column.iter().enumerate() {
-                    let slot = if position < index { position } else { position + 1 };
+                    let slot = if position < index {
+                        position
+                    } else {
+                        position + 1
+                    };
                     let rank = slot as i64 * RANK_STEP;
                     let neighbour = self.deal_mut(id)?;
                     if neighbour.rank != rank {

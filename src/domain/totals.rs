@@ -39,11 +39,18 @@ pub fn stage_totals(ws: &Workspace, pipeline: &Pipeline, stage_id: &str) -> Vec<
     let Some(stage) = pipeline.stage(stage_id) else {
         return rows;
     };
-    for deal in ws.deals.iter().filter(|d| {
-        d.pipeline_id == pipeline.id && d.stage_id == stage_id && d.status.is_open()
-    }) {
+    for deal in ws
+        .deals
+        .iter()
+        .filter(|d| d.pipeline_id == pipeline.id && d.stage_id == stage_id && d.status.is_open())
+    {
         let weighted = weighted_minor(deal.amount.minor, deal.effective_probability(stage));
-        add_to(&mut rows, &deal.amount.currency, deal.amount.minor, weighted);
+        add_to(
+            &mut rows,
+            &deal.amount.currency,
+            deal.amount.minor,
+            weighted,
+        );
     }
     rows
 }
@@ -60,7 +67,12 @@ pub fn pipeline_totals(ws: &Workspace, pipeline: &Pipeline) -> Vec<CurrencyTotal
             continue;
         };
         let weighted = weighted_minor(deal.amount.minor, deal.effective_probability(stage));
-        add_to(&mut rows, &deal.amount.currency, deal.amount.minor, weighted);
+        add_to(
+            &mut rows,
+            &deal.amount.currency,
+            deal.amount.minor,
+            weighted,
+        );
     }
     rows
 }

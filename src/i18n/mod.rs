@@ -109,9 +109,6 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(
-            tf(Lang::En, "deals.count", &[("n", "3")]),
-            "3 deals"
-        );
+        assert_eq!(tf(Lang::En, "deals.count", &[("n", "3")]), "3 deals");
     }
 }

@@ -66,7 +66,10 @@ impl fmt::Display for DecodeError {
             DecodeError::NotJson(detail) => write!(f, "not JSON: {detail}"),
             DecodeError::WrongFormat { expected } => write!(f, "not a {expected} record"),
             DecodeError::NewerVersion { found, known } => {
-                write!(f, "written by a newer version (format {found}, this app knows {known})")
+                write!(
+                    f,
+                    "written by a newer version (format {found}, this app knows {known})"
+                )
             }
             DecodeError::Invalid(detail) => write!(f, "invalid: {detail}"),
         }
@@ -229,7 +232,8 @@ pub enum Expect {
 pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     let mut writes = Vec::new();
     let meta = encode_meta(ws);
-    if saved.meta.as_deref() != Some(meta.as_str()) && !saved.protected.iter().any(|k| k == META_KEY)
+    if saved.meta.as_deref() != Some(meta.as_str())
+        && !saved.protected.iter().any(|k| k == META_KEY)
     {
         writes.push(Write::Put {
             key: META_KEY.to_string(),

@@ -31,11 +31,16 @@ pub fn Board() -> impl IntoView {
     });
     let totals = Memo::new(move |_| {
         let pid = pipeline_id.get();
-        ctx.ws.with(|ws| ws.pipeline(&pid).map(|p| pipeline_totals(ws, p)).unwrap_or_default())
+        ctx.ws.with(|ws| {
+            ws.pipeline(&pid)
+                .map(|p| pipeline_totals(ws, p))
+                .unwrap_or_default()
+        })
     });
     let n_samples = Memo::new(move |_| {
         let pid = pipeline_id.get();
-        ctx.ws.with(|ws| ws.deals_in_pipeline(&pid).filter(|d| d.sample).count())
+        ctx.ws
+            .with(|ws| ws.deals_in_pipeline(&pid).filter(|d| d.sample).count())
     });
     let remove_samples = move |_| {
         let pid = pipeline_id.get_untracked();
@@ -86,10 +91,16 @@ fn TotalsText(#[prop(into)] totals: Signal<Vec<CurrencyTotal>>) -> impl IntoView
                     lang,
                     "totals.row",
                     &[
-                        ("total", &intl::money(lang, &Money::new(row.total_minor, row.currency.clone()))),
+                        (
+                            "total",
+                            &intl::money(lang, &Money::new(row.total_minor, row.currency.clone())),
+                        ),
                         (
                             "weighted",
-                            &intl::money(lang, &Money::new(row.weighted_minor, row.currency.clone())),
+                            &intl::money(
+                                lang,
+                                &Money::new(row.weighted_minor, row.currency.clone()),
+                            ),
                         ),
                     ],
                 )
@@ -143,7 +154,13 @@ pub fn move_and_announce(ctx: Ctx, deal_id: &str, to_stage: &str, index: usize) 
 
 /// Where a dragged card lands: before the card under the pointer, or after it when the
 /// pointer is on that card's lower half; at the end of the column otherwise.
-fn drop_index(ctx: Ctx, ev: &web_sys::DragEvent, pipeline_id: &str, stage_id: &str, dragged: &str) -> usize {
+fn drop_index(
+    ctx: Ctx,
+    ev: &web_sys::DragEvent,
+    pipeline_id: &str,
+    stage_id: &str,
+    dragged: &str,
+) -> usize {
     let target_card = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -322,9 +339,16 @@ fn QuickAdd(pipeline_id: String, stage_id: String) -> impl IntoView {
         let draft = DealDraft::quick(&title.get_untracked(), Money::new(minor, currency));
         let now = browser::now();
         let id = browser::new_id();
-        match ctx.ws.try_update(|ws| ws.add_deal(&pid.get_value(), &sid.get_value(), id, draft, now)) {
+        match ctx
+            .ws
+            .try_update(|ws| ws.add_deal(&pid.get_value(), &sid.get_value(), id, draft, now))
+        {
             Some(Ok(_)) => {
-                ctx.announce(tf(lang, "deal.added", &[("deal", title.get_untracked().trim())]));
+                ctx.announce(tf(
+                    lang,
+                    "deal.added",
+                    &[("deal", title.get_untracked().trim())],
+                ));
                 title.set(String::new());
                 amount.set(String::new());
                 error.set(None);

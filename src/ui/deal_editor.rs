@@ -15,11 +15,14 @@ fn parse_date(text: &str) -> Result<Option<NaiveDate>, ()> {
     if text.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| ())
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ())
 }
 
 fn date_input(date: Option<NaiveDate>) -> String {
-    date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    date.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// One labelled text input bound to a signal.
@@ -80,7 +83,11 @@ fn DealForm(deal_id: String) -> impl IntoView {
     let contact_name = RwSignal::new(deal.contact.name.clone());
     let contact_email = RwSignal::new(deal.contact.email.clone());
     let contact_phone = RwSignal::new(deal.contact.phone.clone());
-    let amount = RwSignal::new(minor_to_input(deal.amount.minor, &deal.amount.currency, sep));
+    let amount = RwSignal::new(minor_to_input(
+        deal.amount.minor,
+        &deal.amount.currency,
+        sep,
+    ));
     let currency = RwSignal::new(deal.amount.currency.code().to_string());
     let expected_close = RwSignal::new(date_input(deal.expected_close));
     let probability = RwSignal::new(deal.probability.map(|p| p.to_string()).unwrap_or_default());
@@ -103,7 +110,8 @@ fn DealForm(deal_id: String) -> impl IntoView {
             error.set(Some(t(lang, "deal.error.currency").to_string()));
             return;
         };
-        let minor = match parse_amount(&amount.get_untracked(), &currency, lang.decimal_separator()) {
+        let minor = match parse_amount(&amount.get_untracked(), &currency, lang.decimal_separator())
+        {
             Ok(minor) => minor,
             Err(crate::domain::money::AmountError::Empty) => 0,
             Err(err) => {
@@ -156,7 +164,11 @@ fn DealForm(deal_id: String) -> impl IntoView {
                 if is_open && current.as_deref() != Some(to_stage.as_str()) {
                     move_and_announce(ctx, &deal_id, &to_stage, usize::MAX);
                 } else {
-                    ctx.announce(tf(lang, "deal.saved", &[("deal", &deal_title(ctx, &deal_id))]));
+                    ctx.announce(tf(
+                        lang,
+                        "deal.saved",
+                        &[("deal", &deal_title(ctx, &deal_id))],
+                    ));
                 }
                 close();
             }
@@ -169,7 +181,11 @@ fn DealForm(deal_id: String) -> impl IntoView {
         let deal_id = id.get_value();
         let now = browser::now();
         if ctx.apply(|ws| ws.mark_won(&deal_id, now)).is_some() {
-            ctx.announce(tf(lang.get_untracked(), "deal.won_announce", &[("deal", &deal_title(ctx, &deal_id))]));
+            ctx.announce(tf(
+                lang.get_untracked(),
+                "deal.won_announce",
+                &[("deal", &deal_title(ctx, &deal_id))],
+            ));
             ctx.editing.set(None);
         }
     };
@@ -181,7 +197,11 @@ fn DealForm(deal_id: String) -> impl IntoView {
         let deal_id = id.get_value();
         let now = browser::now();
         if ctx.apply(|ws| ws.reopen(&deal_id, now)).is_some() {
-            ctx.announce(tf(lang.get_untracked(), "deal.reopened", &[("deal", &deal_title(ctx, &deal_id))]));
+            ctx.announce(tf(
+                lang.get_untracked(),
+                "deal.reopened",
+                &[("deal", &deal_title(ctx, &deal_id))],
+            ));
             close();
         }
     };
@@ -203,9 +223,20 @@ fn DealForm(deal_id: String) -> impl IntoView {
             let lang = lang.get();
             match &status {
                 DealStatus::Open => t(lang, "status.open").to_string(),
-                DealStatus::Won { at } => tf(lang, "status.won_on", &[("date", &intl::date(lang, at.date_naive()))]),
+                DealStatus::Won { at } => tf(
+                    lang,
+                    "status.won_on",
+                    &[("date", &intl::date(lang, at.date_naive()))],
+                ),
                 DealStatus::Lost { at, reason, note } => {
-                    let mut text = tf(lang, "status.lost_on", &[("date", &intl::date(lang, at.date_naive())), ("reason", reason)]);
+                    let mut text = tf(
+                        lang,
+                        "status.lost_on",
+                        &[
+                            ("date", &intl::date(lang, at.date_naive())),
+                            ("reason", reason),
+                        ],
+                    );
                     if !note.is_empty() {
                         text.push_str(" — ");
                         text.push_str(note);
@@ -344,10 +375,21 @@ pub fn LostDialog() -> impl IntoView {
             let deal_id = id.get_value();
             let name = deal_title(ctx, &deal_id);
             if ctx
-                .apply(|ws| ws.mark_lost(&deal_id, &reason.get_untracked(), &note.get_untracked(), now))
+                .apply(|ws| {
+                    ws.mark_lost(
+                        &deal_id,
+                        &reason.get_untracked(),
+                        &note.get_untracked(),
+                        now,
+                    )
+                })
                 .is_some()
             {
-                ctx.announce(tf(lang.get_untracked(), "deal.lost_announce", &[("deal", &name)]));
+                ctx.announce(tf(
+                    lang.get_untracked(),
+                    "deal.lost_announce",
+                    &[("deal", &name)],
+                ));
                 close();
             }
         };

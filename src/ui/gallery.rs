@@ -26,21 +26,30 @@ pub fn Gallery() -> impl IntoView {
     let create = move |kind: TemplateKind, with_samples: bool| {
         let lang = lang.get_untracked();
         let now = browser::now();
-        let currency = Currency::parse(&currency.get_untracked()).unwrap_or_else(|_| Currency::nok());
+        let currency =
+            Currency::parse(&currency.get_untracked()).unwrap_or_else(|_| Currency::nok());
         let chosen_name = name.get_untracked();
         let pipeline_name = if chosen_name.trim().is_empty() {
             kind.name(lang).to_string()
         } else {
             chosen_name.trim().to_string()
         };
-        let pipeline = pipeline_from_template(kind, lang, &pipeline_name, currency, now, &mut browser::new_id);
+        let pipeline = pipeline_from_template(
+            kind,
+            lang,
+            &pipeline_name,
+            currency,
+            now,
+            &mut browser::new_id,
+        );
         let pipeline_id = pipeline.id.clone();
         let created = ctx.apply(move |ws| {
             if ws.lost_reasons.is_empty() {
                 ws.lost_reasons = crate::domain::model::default_lost_reasons(lang == Lang::Nb);
             }
             if with_samples {
-                let deals = sample_deals(&pipeline, lang, &ws.lost_reasons, now, &mut browser::new_id);
+                let deals =
+                    sample_deals(&pipeline, lang, &ws.lost_reasons, now, &mut browser::new_id);
                 ws.deals.extend(deals);
             }
             ws.add_pipeline(pipeline)

@@ -1,11 +1,13 @@
 //! The Leptos shell: components that show the workspace and call the domain. State lives
 //! in one `RwSignal<Workspace>`; one effect writes what changed to storage (see `state`).
 
+mod backup;
 mod board;
 mod browser;
 mod closed;
 mod deal_editor;
 mod gallery;
+mod insights;
 pub mod intl;
 mod settings;
 mod state;
@@ -21,6 +23,7 @@ use state::Screen;
 pub fn App() -> impl IntoView {
     let ctx = Ctx::start();
     provide_context(ctx);
+    provide_context(backup::Backups::start(ctx));
     let lang = ctx.lang;
 
     view! {
@@ -46,6 +49,8 @@ pub fn App() -> impl IntoView {
                 {move || match ctx.screen.get() {
                     Screen::Gallery => view! { <gallery::Gallery/> }.into_any(),
                     Screen::Settings => view! { <settings::PipelineSettings/> }.into_any(),
+                    Screen::Insights => view! { <insights::Insights/> }.into_any(),
+                    Screen::Backup => view! { <backup::BackupPanel/> }.into_any(),
                     Screen::Board => {
                         if ctx.current_pipeline_id().is_some() {
                             view! {
@@ -133,6 +138,13 @@ fn PipelineSwitcher() -> impl IntoView {
                 >
                     {move || t(lang.get(), "pipelines.settings")}
                 </button>
+                <button
+                    type="button"
+                    aria-pressed=move || (ctx.screen.get() == Screen::Insights).to_string()
+                    on:click=move |_| ctx.toggle_screen(Screen::Insights)
+                >
+                    {move || t(lang.get(), "pipelines.insights")}
+                </button>
             </Show>
             <button
                 type="button"
@@ -140,6 +152,13 @@ fn PipelineSwitcher() -> impl IntoView {
                 on:click=move |_| ctx.toggle_screen(Screen::Gallery)
             >
                 {move || t(lang.get(), "pipelines.new")}
+            </button>
+            <button
+                type="button"
+                aria-pressed=move || (ctx.screen.get() == Screen::Backup).to_string()
+                on:click=move |_| ctx.toggle_screen(Screen::Backup)
+            >
+                {move || t(lang.get(), "pipelines.backup")}
             </button>
         </nav>
     }
@@ -152,6 +171,7 @@ fn Banners() -> impl IntoView {
     let lang = ctx.lang;
     view! {
         <div class="banners">
+            <backup::BackupReminder/>
             <Show when=move || !ctx.unreadable.get().is_empty()>
                 <div class="banner banner-warning" role="alert">
                     <p>

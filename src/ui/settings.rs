@@ -27,8 +27,15 @@ pub fn PipelineSettings() -> impl IntoView {
     let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new_name = name.get_untracked();
-        if ctx.apply(|ws| ws.rename_pipeline(&pid.get_value(), &new_name)).is_some() {
-            ctx.announce(tf(lang.get_untracked(), "settings.renamed", &[("name", new_name.trim())]));
+        if ctx
+            .apply(|ws| ws.rename_pipeline(&pid.get_value(), &new_name))
+            .is_some()
+        {
+            ctx.announce(tf(
+                lang.get_untracked(),
+                "settings.renamed",
+                &[("name", new_name.trim())],
+            ));
         }
     };
     let duplicate = move |_| {
@@ -36,9 +43,9 @@ pub fn PipelineSettings() -> impl IntoView {
         let source = pipeline.get_untracked().map(|p| p.name).unwrap_or_default();
         let copy_name = tf(lang, "settings.copy_name", &[("name", &source)]);
         let now = browser::now();
-        if let Some(copy_id) =
-            ctx.apply(|ws| ws.duplicate_pipeline(&pid.get_value(), &copy_name, now, &mut browser::new_id))
-        {
+        if let Some(copy_id) = ctx.apply(|ws| {
+            ws.duplicate_pipeline(&pid.get_value(), &copy_name, now, &mut browser::new_id)
+        }) {
             ctx.announce(tf(lang, "settings.duplicated", &[("name", &copy_name)]));
             ctx.open_pipeline(copy_id);
         }
@@ -47,12 +54,22 @@ pub fn PipelineSettings() -> impl IntoView {
         let lang = lang.get_untracked();
         let (pipeline_name, n_deals) = ctx.ws.with_untracked(|ws| {
             (
-                ws.pipeline(&pid.get_value()).map(|p| p.name.clone()).unwrap_or_default(),
+                ws.pipeline(&pid.get_value())
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
                 ws.deals_in_pipeline(&pid.get_value()).count(),
             )
         });
-        let question = tf(lang, "settings.confirm_delete", &[("name", &pipeline_name), ("n", &n_deals.to_string())]);
-        if browser::confirm(&question) && ctx.apply(|ws| ws.delete_pipeline(&pid.get_value())).is_some() {
+        let question = tf(
+            lang,
+            "settings.confirm_delete",
+            &[("name", &pipeline_name), ("n", &n_deals.to_string())],
+        );
+        if browser::confirm(&question)
+            && ctx
+                .apply(|ws| ws.delete_pipeline(&pid.get_value()))
+                .is_some()
+        {
             ctx.announce(tf(lang, "settings.deleted", &[("name", &pipeline_name)]));
             ctx.screen.set(super::state::Screen::Board);
         }
@@ -67,7 +84,10 @@ pub fn PipelineSettings() -> impl IntoView {
         };
         let stage_id = browser::new_id();
         let focus_id = format!("stage-name-{stage_id}");
-        if ctx.apply(|ws| ws.add_stage(&pid.get_value(), usize::MAX, stage_id, draft)).is_some() {
+        if ctx
+            .apply(|ws| ws.add_stage(&pid.get_value(), usize::MAX, stage_id, draft))
+            .is_some()
+        {
             browser::focus_later(focus_id);
         }
     };
@@ -121,11 +141,14 @@ pub fn PipelineSettings() -> impl IntoView {
 fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    let (pid, sid) = (StoredValue::new(pipeline_id), StoredValue::new(stage_id.clone()));
-    let Some(stage) = ctx
-        .ws
-        .with_untracked(|ws| ws.pipeline(&pid.get_value()).and_then(|p| p.stage(&sid.get_value()).cloned()))
-    else {
+    let (pid, sid) = (
+        StoredValue::new(pipeline_id),
+        StoredValue::new(stage_id.clone()),
+    );
+    let Some(stage) = ctx.ws.with_untracked(|ws| {
+        ws.pipeline(&pid.get_value())
+            .and_then(|p| p.stage(&sid.get_value()).cloned())
+    }) else {
         return ().into_any();
     };
     let name = RwSignal::new(stage.name.clone());
@@ -180,10 +203,17 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
             probability,
             rot_days,
         };
-        match ctx.ws.try_update(|ws| ws.edit_stage(&pid.get_value(), &sid.get_value(), draft)) {
+        match ctx
+            .ws
+            .try_update(|ws| ws.edit_stage(&pid.get_value(), &sid.get_value(), draft))
+        {
             Some(Ok(())) => {
                 error.set(None);
-                ctx.announce(tf(lang, "settings.stage_saved", &[("name", name.get_untracked().trim())]));
+                ctx.announce(tf(
+                    lang,
+                    "settings.stage_saved",
+                    &[("name", name.get_untracked().trim())],
+                ));
             }
             Some(Err(err)) => error.set(Some(domain_error_text(lang, &err))),
             None => {}
@@ -191,8 +221,13 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
     };
     let shift = move |delta: isize| {
         let (idx, _) = position.get_untracked();
-        let Some(target) = idx.checked_add_signed(delta) else { return };
-        if ctx.apply(|ws| ws.reorder_stage(&pid.get_value(), &sid.get_value(), target)).is_some() {
+        let Some(target) = idx.checked_add_signed(delta) else {
+            return;
+        };
+        if ctx
+            .apply(|ws| ws.reorder_stage(&pid.get_value(), &sid.get_value(), target))
+            .is_some()
+        {
             let button = if delta < 0 { "up" } else { "down" };
             browser::focus_later(format!("stage-{button}-{}", sid.get_value()));
         }
@@ -200,13 +235,22 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
     let remove = move |_| {
         let lang = lang.get_untracked();
         if n_deals.get_untracked() > 0 {
-            move_to.set(others.get_untracked().first().map(|s| s.0.clone()).unwrap_or_default());
+            move_to.set(
+                others
+                    .get_untracked()
+                    .first()
+                    .map(|s| s.0.clone())
+                    .unwrap_or_default(),
+            );
             removing.set(true);
             return;
         }
         let now = browser::now();
         let stage_name = name.get_untracked();
-        if ctx.apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), None, now)).is_some() {
+        if ctx
+            .apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), None, now))
+            .is_some()
+        {
             ctx.announce(tf(lang, "settings.stage_removed", &[("name", &stage_name)]));
         }
     };
@@ -215,8 +259,14 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
         let now = browser::now();
         let target = move_to.get_untracked();
         let stage_name = name.get_untracked();
-        if let Some(n) = ctx.apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), Some(&target), now)) {
-            ctx.announce(tf(lang, "settings.stage_removed_moved", &[("name", &stage_name), ("n", &n.to_string())]));
+        if let Some(n) =
+            ctx.apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), Some(&target), now))
+        {
+            ctx.announce(tf(
+                lang,
+                "settings.stage_removed_moved",
+                &[("name", &stage_name), ("n", &n.to_string())],
+            ));
         }
     };
     let sid_str = stage_id;

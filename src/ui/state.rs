@@ -16,6 +16,8 @@ pub enum Screen {
     Board,
     Gallery,
     Settings,
+    Insights,
+    Backup,
 }
 
 #[derive(Clone, Copy)]
@@ -44,7 +46,12 @@ impl Ctx {
     pub fn start() -> Ctx {
         let (ws, saved, unreadable, load_error) = match local::load() {
             Ok(startup) => (startup.loaded.ws, startup.saved, startup.unreadable, None),
-            Err(err) => (Workspace::default(), Saved::default(), Vec::new(), Some(err)),
+            Err(err) => (
+                Workspace::default(),
+                Saved::default(),
+                Vec::new(),
+                Some(err),
+            ),
         };
         let lang = local::get(codec::LANG_KEY)
             .ok()
@@ -92,7 +99,9 @@ impl Ctx {
                 for (key, stored) in report.conflicts {
                     self.adopt_stored(&key, stored);
                 }
-                self.notice.set(Some(t(self.lang.get_untracked(), "sync.conflict").to_string()));
+                self.notice.set(Some(
+                    t(self.lang.get_untracked(), "sync.conflict").to_string(),
+                ));
             }
         });
         Effect::new(move |_| {
@@ -111,9 +120,9 @@ impl Ctx {
                     self.adopt_stored(&key, ev.new_value());
                 }
                 // `clear()` in another tab: this tab's copy is all that is left; say so.
-                None => self
-                    .notice
-                    .set(Some(t(self.lang.get_untracked(), "sync.cleared").to_string())),
+                None => self.notice.set(Some(
+                    t(self.lang.get_untracked(), "sync.cleared").to_string(),
+                )),
                 _ => {}
             }
         });
@@ -146,10 +155,11 @@ impl Ctx {
                     Ok(deal) => {
                         self.saved
                             .update_value(|s| local::remember(s, key, Some(&raw)));
-                        self.ws.update(|ws| match ws.deals.iter_mut().find(|d| d.id == deal.id) {
-                            Some(slot) => *slot = deal,
-                            None => ws.deals.push(deal),
-                        });
+                        self.ws
+                            .update(|ws| match ws.deals.iter_mut().find(|d| d.id == deal.id) {
+                                Some(slot) => *slot = deal,
+                                None => ws.deals.push(deal),
+                            });
                     }
                     Err(err) => self.report_unreadable(key, &raw, &err.to_string()),
                 },
@@ -187,7 +197,8 @@ impl Ctx {
         match outcome {
             Some(Ok(value)) => Some(value),
             Some(Err(err)) => {
-                self.notice.set(Some(domain_error_text(self.lang.get_untracked(), &err)));
+                self.notice
+                    .set(Some(domain_error_text(self.lang.get_untracked(), &err)));
                 None
             }
             None => None,
@@ -240,8 +251,9 @@ impl Ctx {
         )
         .is_err()
         {
-            self.notice
-                .set(Some(t(self.lang.get_untracked(), "storage.download_failed").to_string()));
+            self.notice.set(Some(
+                t(self.lang.get_untracked(), "storage.download_failed").to_string(),
+            ));
         }
     }
 
@@ -260,7 +272,8 @@ impl Ctx {
             if local::get(&item.key).ok().flatten().as_deref() == Some(item.raw.as_str()) {
                 let _ = local::remove(&item.key);
             }
-            self.saved.update_value(|s| s.protected.retain(|k| k != &item.key));
+            self.saved
+                .update_value(|s| s.protected.retain(|k| k != &item.key));
         }
         self.unreadable.set(Vec::new());
     }
@@ -284,9 +297,11 @@ pub fn domain_error_text(lang: Lang, err: &DomainError) -> String {
         DomainError::AmountTooLarge => t(lang, "error.amount_too_large").to_string(),
         DomainError::DealIsClosed => t(lang, "error.deal_closed").to_string(),
         DomainError::DealIsOpen => t(lang, "error.deal_open").to_string(),
-        DomainError::StageHasDeals { n_deals } => {
-            tf(lang, "error.stage_has_deals", &[("n", &n_deals.to_string())])
-        }
+        DomainError::StageHasDeals { n_deals } => tf(
+            lang,
+            "error.stage_has_deals",
+            &[("n", &n_deals.to_string())],
+        ),
         DomainError::LastStage => t(lang, "error.last_stage").to_string(),
         DomainError::MoveTargetIsRemovedStage => t(lang, "error.move_target").to_string(),
         DomainError::EmptyLostReason => t(lang, "error.empty_lost_reason").to_string(),
