@@ -42,7 +42,7 @@ export async function createPipeline(page: Page, template: string, withSamples =
   } else {
     await gallery.getByRole('button', { name: /^Use / }).click();
   }
-  await expect(page.getByRole('region', { name: 'Board' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Board', exact: true })).toBeVisible();
 }
 
 export function column(page: Page, stage: string) {
@@ -54,9 +54,149 @@ export async function quickAdd(page: Page, stage: string, title: string, amount 
   await col.getByLabel('New deal title').fill(title);
   await col.getByLabel('Amount').fill(amount);
   await col.getByRole('button', { name: 'Add', exact: true }).click();
-  await expect(col.locator('li.card', { hasText: title })).toBeVisible();
+  await expect(col.locator('li.card', { has: page.getByRole('button', { name: title, exact: true }) })).toBeVisible();
 }
 
 export function card(page: Page, title: string) {
   return page.locator('li.card', { has: page.getByRole('button', { name: title, exact: true }) });
+}
+
+// ---- Board helpers (English labels) ----
+
+/** Reloads the page and waits until the app has mounted again. */
+export async function reload(page: Page) {
+  await page.reload();
+  await expect(page.locator('header h1')).toHaveText('Pipewright');
+}
+
+/** The board region (its accessible name is "Board" in English). */
+export function board(page: Page, name = 'Board') {
+  return page.getByRole('region', { name, exact: true });
+}
+
+/** The stage headings on the board, left to right. */
+export function stageHeadings(page: Page, boardName = 'Board') {
+  return board(page, boardName).getByRole('heading', { level: 2 });
+}
+
+/** The card titles in a column, top to bottom. */
+export function cardTitles(page: Page, stage: string) {
+  return column(page, stage).getByRole('listitem').getByRole('heading', { level: 3 });
+}
+
+/** Every card on the board. */
+export function allCards(page: Page, boardName = 'Board') {
+  return board(page, boardName).getByRole('listitem');
+}
+
+/** The one polite live region that announces moves and other changes. */
+export function announcement(page: Page) {
+  return page.getByRole('status');
+}
+
+/** Checks a column's count badge (visible number and its accessible label). */
+export async function expectCount(page: Page, stage: string, n: number) {
+  const count = column(page, stage).getByLabel(`${n} open deals`, { exact: true });
+  await expect(count).toHaveText(String(n));
+}
+
+/** The formatted amount on a card. */
+export function cardAmount(page: Page, title: string) {
+  return card(page, title).locator('.card-amount');
+}
+
+/** A column's totals line: "€12,500 (weighted €1,250)". */
+export function columnTotals(page: Page, stage: string) {
+  return column(page, stage).locator('.column-totals');
+}
+
+/**
+ * Text with whole amounts as the app may show them: "€12,500" or "€12,500.00" (both are
+ * right; the app chooses). Mark each whole amount with braces: "{€12,500} (weighted {€1,250})".
+ * Amounts with cents must always show two decimals, so write those out in full, unbraced.
+ * Any space matches any space character (Intl uses no-break spaces). `decimal` is the
+ * locale's decimal separator: "." for en-GB, "," for nb-NO.
+ */
+export function moneyText(text: string, decimal: '.' | ',' = '.'): RegExp {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const source = text
+    .split(/(\{[^}]*\})/)
+    .map((part) => {
+      if (!(part.startsWith('{') && part.endsWith('}'))) return escape(part);
+      // Split "€12,500" / "12 500 €" after the last digit: the optional decimals go there.
+      const m = part.slice(1, -1).match(/^(.*\d)(\D*)$/)!;
+      return `${escape(m[1])}(?:${escape(decimal)}00)?${escape(m[2])}`;
+    })
+    .join('')
+    .replace(/ /g, '\\s');
+  return new RegExp(`^${source}$`);
+}
+
+/** The "Move to" select of a card. */
+export function moveSelect(page: Page, title: string) {
+  return page.getByLabel(`Move “${title}” to stage`, { exact: true });
+}
+
+/** Opens "Pipeline settings" from the header. */
+export async function openSettings(page: Page) {
+  await page.getByRole('button', { name: 'Pipeline settings', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Pipeline settings' })).toBeVisible();
+}
+
+/** Leaves the settings for the board. */
+export async function backToBoard(page: Page) {
+  await page.getByRole('button', { name: 'Back to the board', exact: true }).click();
+  await expect(board(page)).toBeVisible();
+}
+
+/** The rows of the stage list in "Pipeline settings", top to bottom. */
+export function stageRows(page: Page) {
+  return page.getByRole('listitem').filter({ has: page.getByLabel('Stage name', { exact: true }) });
+}
+
+/** The pipeline switcher in the header. */
+export function pipelineSelect(page: Page) {
+  return page.getByLabel('Pipeline', { exact: true });
+}
+
+/** Opens the full editor of a deal by clicking its title on the card. */
+export async function openEditor(page: Page, title: string) {
+  await card(page, title).getByRole('button', { name: title, exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Deal', exact: true });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+/** The "Closed deals (n)" toggle. */
+export function closedToggle(page: Page) {
+  return page.getByRole('button', { name: /^Closed deals \(\d+\)$/ });
+}
+
+/** Every stored deal record: its key and the deal inside. */
+export async function storedDeals(page: Page): Promise<{ key: string; deal: { id: string; title: string; stage_id: string } }[]> {
+  return page.evaluate(() => {
+    const out: { key: string; deal: { id: string; title: string; stage_id: string } }[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (!key.startsWith('pipewright.deal.')) continue;
+      try {
+        out.push({ key, deal: JSON.parse(localStorage.getItem(key)!).deal });
+      } catch {
+        // not ours to judge here
+      }
+    }
+    return out;
+  });
+}
+
+/** The storage key of the deal titled `title`. */
+export async function dealKey(page: Page, title: string): Promise<string> {
+  let key: string | undefined;
+  await expect
+    .poll(async () => {
+      key = (await storedDeals(page)).find((r) => r.deal.title === title)?.key;
+      return key;
+    }, { message: `a stored deal titled ${title}` })
+    .toBeTruthy();
+  return key!;
 }

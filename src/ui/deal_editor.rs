@@ -97,6 +97,8 @@ fn DealForm(deal_id: String) -> impl IntoView {
     let stage = RwSignal::new(deal.stage_id.clone());
     let error = RwSignal::new(None::<String>);
     let is_open = deal.status.is_open();
+    // `autofocus` does nothing on elements added after load: focus the first field.
+    browser::focus_later("deal-title".to_string());
     let close = move || {
         let deal_id = id.get_value();
         ctx.editing.set(None);
@@ -269,7 +271,7 @@ fn DealForm(deal_id: String) -> impl IntoView {
                 <form on:submit=save>
                     <div class="field">
                         <label for="deal-title">{move || t(lang.get(), "deal.title")}</label>
-                        <input id="deal-title" type="text" autofocus required
+                        <input id="deal-title" type="text" required
                             prop:value=move || title.get()
                             on:input=move |ev| title.set(event_target_value(&ev))/>
                     </div>
@@ -365,9 +367,19 @@ pub fn LostDialog() -> impl IntoView {
         let note = RwSignal::new(String::new());
         let id = StoredValue::new(deal_id.clone());
         let title = deal_title(ctx, &deal_id);
+        browser::focus_later("lost-reason".to_string());
         let close = move || {
+            let deal_id = id.get_value();
             ctx.losing.set(None);
-            browser::focus_later("main".to_string());
+            // Back to the card if it is still on the board, else to the page.
+            let still_open = ctx
+                .ws
+                .with_untracked(|ws| ws.deal(&deal_id).is_some_and(|d| d.status.is_open()));
+            browser::focus_later(if still_open {
+                format!("card-{deal_id}")
+            } else {
+                "main".to_string()
+            });
         };
         let submit = move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -401,7 +413,7 @@ pub fn LostDialog() -> impl IntoView {
                     <form on:submit=submit>
                         <div class="field">
                             <label for="lost-reason">{move || t(lang.get(), "lost.reason")}</label>
-                            <select id="lost-reason" autofocus on:change=move |ev| reason.set(event_target_value(&ev))>
+                            <select id="lost-reason" on:change=move |ev| reason.set(event_target_value(&ev))>
                                 {reasons.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
                             </select>
                         </div>

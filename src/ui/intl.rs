@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 
 thread_local! {
-    static NUMBER_FORMATS: RefCell<HashMap<(Lang, String), js_sys::Intl::NumberFormat>> =
+    static NUMBER_FORMATS: RefCell<HashMap<(Lang, String, bool), js_sys::Intl::NumberFormat>> =
         RefCell::new(HashMap::new());
     static DATE_FORMATS: RefCell<HashMap<Lang, js_sys::Intl::DateTimeFormat>> =
         RefCell::new(HashMap::new());
@@ -28,21 +28,24 @@ fn locales(lang: Lang) -> js_sys::Array {
     js_sys::Array::of1(&JsValue::from_str(lang.locale()))
 }
 
-/// "kr 12 500,00" in nb, "NOK 12,500.00" in en.
+/// "kr 12 500" or "kr 12 500,50" in nb, "NOK 12,500" or "NOK 12,500.50" in en: whole
+/// amounts without decimals, others with all of the currency's decimals.
 pub fn money(lang: Lang, amount: &Money) -> String {
     let code = amount.currency.code().to_string();
+    let digits = amount.currency.minor_digits();
+    let whole = amount.minor % 10_i64.pow(u32::from(digits)) == 0;
     let value = minor_to_major_f64(amount.minor, &amount.currency);
     NUMBER_FORMATS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let formatter = cache.entry((lang, code.clone())).or_insert_with(|| {
-            let digits = amount.currency.minor_digits().to_string();
+        let formatter = cache.entry((lang, code.clone(), whole)).or_insert_with(|| {
+            let shown = if whole { 0 } else { digits }.to_string();
             js_sys::Intl::NumberFormat::new(
                 &locales(lang),
                 &options(&[
                     ("style", "currency"),
                     ("currency", &code),
-                    ("minimumFractionDigits", "0"),
-                    ("maximumFractionDigits", &digits),
+                    ("minimumFractionDigits", &shown),
+                    ("maximumFractionDigits", &shown),
                 ]),
             )
         });

@@ -25,6 +25,9 @@ pub fn App() -> impl IntoView {
     provide_context(ctx);
     provide_context(backup::Backups::start(ctx));
     let lang = ctx.lang;
+    // A memo, so the screen is rebuilt only when a pipeline appears or goes, not on every
+    // change to the workspace (which would re-create every card).
+    let has_pipeline = Memo::new(move |_| ctx.current_pipeline_id().is_some());
 
     view! {
         <div class="app">
@@ -52,7 +55,7 @@ pub fn App() -> impl IntoView {
                     Screen::Insights => view! { <insights::Insights/> }.into_any(),
                     Screen::Backup => view! { <backup::BackupPanel/> }.into_any(),
                     Screen::Board => {
-                        if ctx.current_pipeline_id().is_some() {
+                        if has_pipeline.get() {
                             view! {
                                 <board::Board/>
                                 <closed::ClosedDeals/>
