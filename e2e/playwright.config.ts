@@ -13,6 +13,9 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   reporter: [['list']],
+  // Benchmarks print figures and run only with `make bench`.
+  grep: process.env.PIPEWRIGHT_BENCH ? /@bench/ : undefined,
+  grepInvert: process.env.PIPEWRIGHT_BENCH ? undefined : /@bench/,
   use: {
     baseURL: `http://127.0.0.1:${PORT}/app/`,
     launchOptions: {

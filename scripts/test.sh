@@ -35,11 +35,16 @@ build() {
   RUSTFLAGS="-D warnings" trunk build --release
 }
 
-e2e() {
-  say "end-to-end tests in headless Chromium, dist/ served under /app/"
+# The built app as a static host would serve it under a sub-path: target/e2e-site/app/.
+site() {
   rm -rf target/e2e-site
   mkdir -p target/e2e-site/app
   cp -R dist/. target/e2e-site/app/
+}
+
+e2e() {
+  say "end-to-end tests in headless Chromium, dist/ served under /app/"
+  site
   (cd e2e && npx playwright test)
 }
 
@@ -51,7 +56,8 @@ size() {
 bench() {
   say "benchmarks (figures only; nothing here passes or fails on speed)"
   cargo run --quiet --release --example bench_metrics
-  (cd e2e && PIPEWRIGHT_BENCH=1 npx playwright test --grep @bench --reporter=line)
+  site
+  (cd e2e && PIPEWRIGHT_BENCH=1 npx playwright test --reporter=list)
 }
 
 if [ $# -eq 0 ]; then

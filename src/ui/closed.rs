@@ -13,7 +13,21 @@ pub fn ClosedDeals() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let open = RwSignal::new(false);
+    let n_closed = Memo::new(move |_| {
+        let pid = ctx.current_pipeline_id().unwrap_or_default();
+        let query = ctx.query.get();
+        ctx.ws.with(|ws| {
+            ws.deals_in_pipeline(&pid)
+                .filter(|d| !d.status.is_open() && d.matches(&query))
+                .count()
+        })
+    });
+    // The rows are built only while the list is open: a big pipeline's closed deals are
+    // not cloned on every change to the board.
     let closed = Memo::new(move |_| {
+        if !open.get() {
+            return Vec::new();
+        }
         let pid = ctx.current_pipeline_id().unwrap_or_default();
         let query = ctx.query.get();
         ctx.ws.with(|ws| {
@@ -31,7 +45,7 @@ pub fn ClosedDeals() -> impl IntoView {
             <h2 id="closed-title" class="closed-heading">
                 <button type="button" aria-expanded=move || open.get().to_string() aria-controls="closed-list"
                     on:click=move |_| open.update(|o| *o = !*o)>
-                    {move || tf(lang.get(), "closed.toggle", &[("n", &closed.with(Vec::len).to_string())])}
+                    {move || tf(lang.get(), "closed.toggle", &[("n", &n_closed.get().to_string())])}
                 </button>
             </h2>
             <div id="closed-list" hidden=move || !open.get()>
