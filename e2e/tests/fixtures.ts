@@ -200,3 +200,46 @@ export async function dealKey(page: Page, title: string): Promise<string> {
     .toBeTruthy();
   return key!;
 }
+
+// ---- Backup helpers (English labels) ----
+
+/** The backup screen (a region named by its heading "Backups"). */
+export function backupPanel(page: Page) {
+  return page.getByRole('region', { name: 'Backups', exact: true });
+}
+
+/** Opens the backup screen with the header's "Backups" button. */
+export async function openBackups(page: Page) {
+  await page.getByRole('button', { name: 'Backups', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Backups', exact: true })).toBeVisible();
+}
+
+/** Leaves the backup screen for the board (the header's "Backups" button toggles). */
+export async function closeBackups(page: Page) {
+  await page.getByRole('button', { name: 'Backups', exact: true }).click();
+  await expect(board(page)).toBeVisible();
+}
+
+/** Chooses a file in the import's file picker, as a person picking it from disk would. */
+export async function chooseBackupFile(page: Page, name: string, contents: string | Buffer) {
+  await backupPanel(page)
+    .getByLabel('Choose a backup file (.json)', { exact: true })
+    .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.isBuffer(contents) ? contents : Buffer.from(contents, 'utf8') });
+}
+
+/** The import preview shown for a validated file. */
+export function importPreview(page: Page) {
+  return page.getByRole('group', { name: /^Ready to import: / });
+}
+
+/** Every localStorage entry, key to value: to prove that something changed nothing. */
+export async function storageSnapshot(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      out[key] = localStorage.getItem(key)!;
+    }
+    return out;
+  });
+}
