@@ -65,6 +65,7 @@ fn every_key_the_ui_uses_exists() {
         "error",
         "gallery",
         "import",
+        "insights",
         "lang",
         "lost",
         "move",
