@@ -1,6 +1,6 @@
 //! Totals for a board column: count, sum and weighted sum, kept apart per currency.
 
-use super::model::{Pipeline, Workspace};
+use super::model::{Deal, Pipeline, Workspace};
 use super::money::{weighted_minor, Currency};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,35 +33,18 @@ fn add_to(rows: &mut Vec<CurrencyTotal>, currency: &Currency, amount: i64, weigh
     row.weighted_minor = row.weighted_minor.saturating_add(weighted);
 }
 
-/// Open deals in one stage, totalled per currency.
-pub fn stage_totals(ws: &Workspace, pipeline: &Pipeline, stage_id: &str) -> Vec<CurrencyTotal> {
-    let mut rows = Vec::new();
-    let Some(stage) = pipeline.stage(stage_id) else {
-        return rows;
-    };
-    for deal in ws
-        .deals
-        .iter()
-        .filter(|d| d.pipeline_id == pipeline.id && d.stage_id == stage_id && d.status.is_open())
-    {
-        let weighted = weighted_minor(deal.amount.minor, deal.effective_probability(stage));
-        add_to(
-            &mut rows,
-            &deal.amount.currency,
-            deal.amount.minor,
-            weighted,
-        );
-    }
-    rows
-}
-
-/// Open deals in the whole pipeline, totalled per currency.
-pub fn pipeline_totals(ws: &Workspace, pipeline: &Pipeline) -> Vec<CurrencyTotal> {
+/// Open deals of a pipeline that `keep` accepts, totalled per currency. A deal whose stage
+/// is no longer in the pipeline has no probability to weight it by, so it is left out.
+fn open_totals(
+    ws: &Workspace,
+    pipeline: &Pipeline,
+    keep: impl Fn(&Deal) -> bool,
+) -> Vec<CurrencyTotal> {
     let mut rows = Vec::new();
     for deal in ws
         .deals
         .iter()
-        .filter(|d| d.pipeline_id == pipeline.id && d.status.is_open())
+        .filter(|d| d.pipeline_id == pipeline.id && d.status.is_open() && keep(d))
     {
         let Some(stage) = pipeline.stage(&deal.stage_id) else {
             continue;
@@ -75,4 +58,14 @@ pub fn pipeline_totals(ws: &Workspace, pipeline: &Pipeline) -> Vec<CurrencyTotal
         );
     }
     rows
+}
+
+/// Open deals in one stage, totalled per currency.
+pub fn stage_totals(ws: &Workspace, pipeline: &Pipeline, stage_id: &str) -> Vec<CurrencyTotal> {
+    open_totals(ws, pipeline, |deal| deal.stage_id == stage_id)
+}
+
+/// Open deals in the whole pipeline, totalled per currency.
+pub fn pipeline_totals(ws: &Workspace, pipeline: &Pipeline) -> Vec<CurrencyTotal> {
+    open_totals(ws, pipeline, |_| true)
 }

@@ -287,10 +287,7 @@ fn DealForm(deal_id: String) -> impl IntoView {
                         <div class="field">
                             <label for="deal-currency">{move || t(lang.get(), "deal.currency")}</label>
                             <select id="deal-currency" on:change=move |ev| currency.set(event_target_value(&ev))>
-                                {Currency::all_codes().map(|code| {
-                                    let selected = code == currency.get_untracked();
-                                    view! { <option value=code selected=selected>{code}</option> }
-                                }).collect_view()}
+                                {super::currency_options(&currency.get_untracked())}
                             </select>
                         </div>
                     </div>

@@ -78,10 +78,7 @@ pub fn Gallery() -> impl IntoView {
                 <div class="field">
                     <label for="new-pipeline-currency">{move || t(lang.get(), "gallery.currency")}</label>
                     <select id="new-pipeline-currency" on:change=move |ev| currency.set(event_target_value(&ev))>
-                        {Currency::all_codes().map(|code| {
-                            let selected = code == currency.get_untracked();
-                            view! { <option value=code selected=selected>{code}</option> }
-                        }).collect_view()}
+                        {super::currency_options(&currency.get_untracked())}
                     </select>
                 </div>
             </div>

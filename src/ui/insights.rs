@@ -1026,23 +1026,33 @@ fn funnel_body(report: &Report) -> AnyView {
         <div class="funnel" role="img" aria-label=summary>
             {bars}
         </div>
+        {data_table(lang, "insights.funnel.caption", &["col", "insights.stage", "col", "insights.funnel.entered", "col", "insights.funnel.went_on", "col", "insights.funnel.to_next", "col", "insights.funnel.to_won"], rows)}
+    }
+    .into_any()
+}
+
+/// A table with a caption, column headers and rows, scrolling sideways on small screens.
+fn data_table(
+    lang: Lang,
+    caption_key: &'static str,
+    header_keys: &[&'static str],
+    rows: impl IntoView + 'static,
+) -> impl IntoView {
+    let headers = header_keys
+        .iter()
+        .map(|key| view! { <th scope="col">{t(lang, key)}</th> })
+        .collect_view();
+    view! {
         <div class="table-scroll">
             <table class="insight-table">
-                <caption>{t(lang, "insights.funnel.caption")}</caption>
+                <caption>{t(lang, caption_key)}</caption>
                 <thead>
-                    <tr>
-                        <th scope="col">{t(lang, "insights.stage")}</th>
-                        <th scope="col">{t(lang, "insights.funnel.entered")}</th>
-                        <th scope="col">{t(lang, "insights.funnel.went_on")}</th>
-                        <th scope="col">{t(lang, "insights.funnel.to_next")}</th>
-                        <th scope="col">{t(lang, "insights.funnel.to_won")}</th>
-                    </tr>
+                    <tr>{headers}</tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
     }
-    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1116,20 +1126,7 @@ fn time_body(report: &Report) -> AnyView {
         .collect_view();
     view! {
         <p class="callout">{callout}</p>
-        <div class="table-scroll">
-            <table class="insight-table">
-                <caption>{t(lang, "insights.time.caption")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t(lang, "insights.stage")}</th>
-                        <th scope="col">{t(lang, "insights.time.median")}</th>
-                        <th scope="col">{t(lang, "insights.time.mean")}</th>
-                        <th scope="col">{t(lang, "insights.time.n")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {data_table(lang, "insights.time.caption", &["col", "insights.stage", "col", "insights.time.median", "col", "insights.time.mean", "col", "insights.time.n"], rows)}
     }
     .into_any()
 }
@@ -1163,19 +1160,7 @@ fn lost_body(report: &Report) -> AnyView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
-            <table class="insight-table">
-                <caption>{t(lang, "insights.lost.caption")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t(lang, "insights.lost.reason")}</th>
-                        <th scope="col">{t(lang, "insights.lost.count")}</th>
-                        <th scope="col">{t(lang, "insights.lost.value")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {data_table(lang, "insights.lost.caption", &["col", "insights.lost.reason", "col", "insights.lost.count", "col", "insights.lost.value"], rows)}
     }
     .into_any()
 }
@@ -1294,19 +1279,7 @@ fn probability_body(report: &Report) -> AnyView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
-            <table class="insight-table">
-                <caption>{t(lang, "insights.probability.caption")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t(lang, "insights.stage")}</th>
-                        <th scope="col">{t(lang, "insights.probability.set")}</th>
-                        <th scope="col">{t(lang, "insights.probability.actual")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {data_table(lang, "insights.probability.caption", &["col", "insights.stage", "col", "insights.probability.set", "col", "insights.probability.actual"], rows)}
     }
     .into_any()
 }

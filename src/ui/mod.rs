@@ -134,37 +134,35 @@ fn PipelineSwitcher() -> impl IntoView {
                         </option>
                     </For>
                 </select>
-                <button
-                    type="button"
-                    aria-pressed=move || (ctx.screen.get() == Screen::Settings).to_string()
-                    on:click=move |_| ctx.toggle_screen(Screen::Settings)
-                >
-                    {move || t(lang.get(), "pipelines.settings")}
-                </button>
-                <button
-                    type="button"
-                    aria-pressed=move || (ctx.screen.get() == Screen::Insights).to_string()
-                    on:click=move |_| ctx.toggle_screen(Screen::Insights)
-                >
-                    {move || t(lang.get(), "pipelines.insights")}
-                </button>
+                <ScreenButton screen=Screen::Settings label="pipelines.settings"/>
+                <ScreenButton screen=Screen::Insights label="pipelines.insights"/>
             </Show>
-            <button
-                type="button"
-                aria-pressed=move || (ctx.screen.get() == Screen::Gallery).to_string()
-                on:click=move |_| ctx.toggle_screen(Screen::Gallery)
-            >
-                {move || t(lang.get(), "pipelines.new")}
-            </button>
-            <button
-                type="button"
-                aria-pressed=move || (ctx.screen.get() == Screen::Backup).to_string()
-                on:click=move |_| ctx.toggle_screen(Screen::Backup)
-            >
-                {move || t(lang.get(), "pipelines.backup")}
-            </button>
+            <ScreenButton screen=Screen::Gallery label="pipelines.new"/>
+            <ScreenButton screen=Screen::Backup label="pipelines.backup"/>
         </nav>
     }
+}
+
+/// Opens a screen, or goes back to the board when it is already open.
+#[component]
+fn ScreenButton(screen: Screen, label: &'static str) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <button
+            type="button"
+            aria-pressed=move || (ctx.screen.get() == screen).to_string()
+            on:click=move |_| ctx.toggle_screen(screen)
+        >
+            {move || t(ctx.lang.get(), label)}
+        </button>
+    }
+}
+
+/// The `<option>`s of a currency picker, with `selected` chosen.
+pub fn currency_options(selected: &str) -> impl IntoView {
+    crate::domain::Currency::all_codes()
+        .map(|code| view! { <option value=code selected=code == selected>{code}</option> })
+        .collect_view()
 }
 
 /// Storage problems and other notices, each saying what happened and what to do.

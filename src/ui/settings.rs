@@ -110,10 +110,7 @@ pub fn PipelineSettings() -> impl IntoView {
                         ctx.apply(|ws| ws.set_pipeline_currency(&pid.get_value(), currency));
                     }
                 }>
-                    {
-                        let current = pipeline.get_untracked().map(|p| p.currency.code().to_string()).unwrap_or_default();
-                        Currency::all_codes().map(|code| view! { <option value=code selected=code == current>{code}</option> }).collect_view()
-                    }
+                    {super::currency_options(&pipeline.get_untracked().map(|p| p.currency.code().to_string()).unwrap_or_default())}
                 </select>
             </div>
             <div class="settings-row">
