@@ -272,7 +272,8 @@ pub fn BackupReminder() -> impl IntoView {
     });
     view! {
         <Show when=move || due.get()>
-            <div class="banner banner-info" role="status">
+            // A note, not a status: the live region is kept for announcing moves.
+            <div class="banner banner-info backup-reminder" role="note">
                 <p>
                     {move || match backups.last_backup.get() {
                         Some(at) => tf(lang.get(), "backup.reminder_since", &[("date", &intl::date(lang.get(), at.date_naive()))]),
