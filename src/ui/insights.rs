@@ -463,19 +463,13 @@ pub fn Insights() -> impl IntoView {
                             </div>
                         </div>
                     </section>
-                    <section class="insight-block" aria-labelledby="insights-funnel">
-                        <h3 id="insights-funnel">{move || t(lang.get(), "insights.funnel.title")}</h3>
-                        <Help text="insights.funnel.help"/>
+                    <InsightBlock id="insights-funnel" title="insights.funnel.title" help="insights.funnel.help">
                         {move || report.with(|r| r.as_ref().map(funnel_body))}
-                    </section>
-                    <section class="insight-block" aria-labelledby="insights-time">
-                        <h3 id="insights-time">{move || t(lang.get(), "insights.time.title")}</h3>
-                        <Help text="insights.time.help"/>
+                    </InsightBlock>
+                    <InsightBlock id="insights-time" title="insights.time.title" help="insights.time.help">
                         {move || report.with(|r| r.as_ref().map(time_body))}
-                    </section>
-                    <section class="insight-block" aria-labelledby="insights-attention">
-                        <h3 id="insights-attention">{move || t(lang.get(), "insights.attention.title")}</h3>
-                        <Help text="insights.attention.help"/>
+                    </InsightBlock>
+                    <InsightBlock id="insights-attention" title="insights.attention.title" help="insights.attention.help">
                         {move || {
                             let limit = attention_limit.get();
                             report.with(|r| r.as_ref().map(|r| attention_body(ctx, r, limit)))
@@ -501,19 +495,13 @@ pub fn Insights() -> impl IntoView {
                                 }}
                             </button>
                         </Show>
-                    </section>
-                    <section class="insight-block" aria-labelledby="insights-lost">
-                        <h3 id="insights-lost">{move || t(lang.get(), "insights.lost.title")}</h3>
-                        <Help text="insights.lost.help"/>
+                    </InsightBlock>
+                    <InsightBlock id="insights-lost" title="insights.lost.title" help="insights.lost.help">
                         {move || report.with(|r| r.as_ref().map(lost_body))}
-                    </section>
-                    <section class="insight-block" aria-labelledby="insights-probability">
-                        <h3 id="insights-probability">
-                            {move || t(lang.get(), "insights.probability.title")}
-                        </h3>
-                        <Help text="insights.probability.help"/>
+                    </InsightBlock>
+                    <InsightBlock id="insights-probability" title="insights.probability.title" help="insights.probability.help">
                         {move || report.with(|r| r.as_ref().map(probability_body))}
-                    </section>
+                    </InsightBlock>
                 </div>
             </Show>
         </section>
@@ -529,6 +517,24 @@ fn Help(text: &'static str) -> impl IntoView {
             <summary>{move || t(lang.get(), "insights.help.summary")}</summary>
             <p>{move || t(lang.get(), text)}</p>
         </details>
+    }
+}
+
+/// A titled block of the insight view with its definition as help text.
+#[component]
+fn InsightBlock(
+    id: &'static str,
+    title: &'static str,
+    help: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let lang = expect_context::<Ctx>().lang;
+    view! {
+        <section class="insight-block" aria-labelledby=id>
+            <h3 id=id>{move || t(lang.get(), title)}</h3>
+            <Help text=help/>
+            {children()}
+        </section>
     }
 }
 
