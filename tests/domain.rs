@@ -601,11 +601,13 @@ fn the_last_stage_of_a_pipeline_cannot_be_removed() {
 
 #[test]
 fn removing_a_stage_leaves_another_pipelines_deals_alone_even_with_equal_stage_ids() {
-    // Stage ids are unique when the app makes them, but an imported file may reuse one.
+    // The rules refuse a stage id that is in use, and so does import; even so, removing a
+    // stage must only ever touch its own pipeline's deals.
     let mut ws = board();
     let mut twin = sales_pipeline();
     twin.id = "twin".into();
-    ws.add_pipeline(twin).unwrap();
+    assert_eq!(ws.add_pipeline(twin.clone()), Err(IdTaken));
+    ws.pipelines.push(twin);
     add(&mut ws, PROPOSAL, "ours");
     ws.add_deal(
         "twin",
@@ -1404,13 +1406,15 @@ fn a_deal_is_stale_when_untouched_for_longer_than_its_stages_rot_days() {
         );
     };
     check(&ws, &lead_stage, days_later(1), false);
+    // Elapsed time, not whole days: exactly the rot days is not stale, a moment more is.
     check(&ws, &lead_stage, days_later(14), false);
     check(
         &ws,
         &lead_stage,
-        days_later(15) - Duration::seconds(1),
-        false,
+        days_later(14) + Duration::seconds(1),
+        true,
     );
+    check(&ws, &lead_stage, days_later(14) + Duration::hours(1), true);
     check(&ws, &lead_stage, days_later(15), true);
     check(&ws, &stage("slow", "Slow", 10, 30), days_later(15), false);
     check(&ws, &stage("never", "Never", 10, 0), days_later(400), false);
@@ -1489,7 +1493,7 @@ fn the_lost_reason_list_is_editable_without_touching_deals() {
         Some("Budget cut")
     );
 
-    ws.remove_lost_reason("Price");
+    ws.remove_lost_reason("Price").unwrap();
     assert!(!ws.lost_reasons.iter().any(|r| r == "Price"));
     assert!(matches!(&deal(&ws, "a").status, DealStatus::Lost { reason, .. } if reason == "Price"));
 }

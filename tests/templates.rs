@@ -516,12 +516,12 @@ fn removing_sample_deals_removes_only_that_pipelines_samples() {
     );
     let n_first_samples = first_samples.len();
     let n_second_samples = second_samples.len();
-    ws.deals.extend(first_samples);
-    ws.deals.extend(second_samples);
     let (first_id, first_stage) = (first.id.clone(), first.stages[0].id.clone());
     let (second_id, second_stage) = (second.id.clone(), second.stages[0].id.clone());
-    ws.add_pipeline(first).unwrap();
-    ws.add_pipeline(second).unwrap();
+    ws.create_pipeline(first, first_samples, Vec::new())
+        .unwrap();
+    ws.create_pipeline(second, second_samples, Vec::new())
+        .unwrap();
     let nok = |minor| Money::new(minor, Currency::nok());
     ws.add_deal(
         &first_id,

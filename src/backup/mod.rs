@@ -28,6 +28,7 @@ pub use export::{
 pub use merge::{add_beside, replace, AddReport};
 pub use raw::migrate;
 pub use reminder::{reminder_due, REMIND_AFTER_DAYS, SNOOZE_DAYS};
+pub use validate::{check_workspace, DealChecker};
 
 use crate::domain::Workspace;
 use chrono::{DateTime, Utc};
@@ -65,4 +66,21 @@ pub fn parse_backup(bytes: &[u8]) -> Result<Backup, ImportError> {
     let value = migrate(value, version)?;
     let format_version = u32::try_from(version).unwrap_or(FORMAT_VERSION);
     validate::backup(&value, format_version)
+}
+
+/// An export that its own import refused: a bug, never a state to live with. The file is
+/// still handed over (as `raw`) so the user keeps their data, with the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UncheckedExport {
+    pub raw: String,
+    pub error: ImportError,
+}
+
+/// Runs an exported file through the import's own validation before it is offered for
+/// download, so a backup the app writes is always one it reads back.
+pub fn verify_export(raw: String) -> Result<String, UncheckedExport> {
+    match parse_backup(raw.as_bytes()) {
+        Ok(_) => Ok(raw),
+        Err(error) => Err(UncheckedExport { raw, error }),
+    }
 }

@@ -658,3 +658,53 @@ fn check_history_stage(
         _ => Ok(()),
     }
 }
+
+/// The one definition of a valid workspace, for data that is already typed: the workspace
+/// is seen exactly as its backup file would be, and walked by the same rules as an import.
+/// Import, loading from storage, the `storage` event and the tests after every rule all
+/// come here, so the app never holds a state its own import would refuse.
+pub fn check_workspace(ws: &Workspace) -> Result<()> {
+    let value = serde_json::to_value(ws).map_err(|_| ImportError::Empty)?;
+    let mut obj = Obj::new(&value, Place::new("workspace"))?;
+    workspace(&mut obj)?;
+    obj.finish()
+}
+
+/// Checks stored deal records one at a time against a set of pipelines, by the same rules
+/// as [`check_workspace`]; storage keeps each deal under its own key.
+pub struct DealChecker<'a> {
+    pipelines: &'a [Pipeline],
+    index: Index,
+}
+
+impl<'a> DealChecker<'a> {
+    pub fn new(pipelines: &'a [Pipeline]) -> DealChecker<'a> {
+        let mut index = Index::default();
+        for (p_idx, pipeline) in pipelines.iter().enumerate() {
+            index
+                .pipelines
+                .insert(pipeline.id.clone(), format!("workspace.pipelines[{p_idx}]"));
+            for (s_idx, stage) in pipeline.stages.iter().enumerate() {
+                index.stages.insert(
+                    stage.id.clone(),
+                    (
+                        pipeline.id.clone(),
+                        format!("workspace.pipelines[{p_idx}].stages[{s_idx}]"),
+                    ),
+                );
+            }
+        }
+        DealChecker { pipelines, index }
+    }
+
+    /// Whether `deal` could stand in a workspace with these pipelines.
+    pub fn check(&mut self, deal: &Deal) -> Result<()> {
+        let value = serde_json::to_value(deal).map_err(|_| ImportError::Empty)?;
+        let mut at = Place::new("deal");
+        at.owner = owner_of(&value, "title", |id, title| Owner::Deal { id, title });
+        let result = self::deal(&value, at, &mut self.index, self.pipelines);
+        // Each record is checked on its own: forget its id so a re-check is no duplicate.
+        self.index.deals.remove(&deal.id);
+        result.map(|_| ())
+    }
+}

@@ -1,10 +1,12 @@
 //! The pure core: pipelines, stages, deals, templates and totals. Nothing in here touches
 //! the browser, does I/O or reads the clock; "now" and new ids are passed in.
 
+pub mod edit_merge;
 pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod ops;
+pub mod recovery;
 pub mod sample;
 pub mod templates;
 pub mod totals;

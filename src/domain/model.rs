@@ -140,13 +140,14 @@ impl Deal {
     }
 
     /// Stale (rotting): open, and with no stage entry or other change for longer than the
-    /// stage's rot days.
+    /// stage's rot days, compared as elapsed time: idle 10 days and 1 hour with rot days 10
+    /// is stale, exactly 10 days is not. Rot days 0 means never stale.
     pub fn is_stale(&self, stage: &Stage, now: DateTime<Utc>) -> bool {
         if !self.status.is_open() || stage.rot_days == 0 {
             return false;
         }
         let last_touch = self.entered_stage_at().max(self.updated_at);
-        (now - last_touch).num_days() > i64::from(stage.rot_days)
+        now - last_touch > chrono::Duration::days(i64::from(stage.rot_days))
     }
 
     /// True when the search text matches title, organisation or contact, ignoring case.

@@ -5,6 +5,7 @@
 use super::model::*;
 use super::money::{Currency, Money, MAX_MINOR};
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashSet;
 use std::fmt;
 
 /// Longest accepted text for names and titles, and for notes and guidance, in characters.
@@ -38,6 +39,11 @@ pub enum DomainError {
     LastStage,
     MoveTargetIsRemovedStage,
     EmptyLostReason,
+    LostReasonNotFound,
+    /// An id that is empty, too long, or already used by another record.
+    IdTaken,
+    /// A pipeline must have at least one stage.
+    NoStages,
 }
 
 impl fmt::Display for DomainError {
@@ -154,6 +160,33 @@ fn check_name(name: &str) -> Result<(), DomainError> {
     check_len(name, MAX_NAME_CHARS)
 }
 
+/// Ids are made by the app: not empty and no longer than a name.
+fn check_id(id: &str) -> Result<(), DomainError> {
+    if id.is_empty() || id.chars().count() > MAX_NAME_CHARS {
+        Err(DomainError::IdTaken)
+    } else {
+        Ok(())
+    }
+}
+
+fn check_lost_reason(reason: &str) -> Result<(), DomainError> {
+    if reason.trim().is_empty() {
+        return Err(DomainError::EmptyLostReason);
+    }
+    check_len(reason, MAX_NAME_CHARS)
+}
+
+/// The fields of a whole deal that a draft does not cover: its status.
+fn check_status(status: &DealStatus) -> Result<(), DomainError> {
+    match status {
+        DealStatus::Lost { reason, note, .. } => {
+            check_lost_reason(reason)?;
+            check_len(note, MAX_TEXT_CHARS)
+        }
+        DealStatus::Open | DealStatus::Won { .. } => Ok(()),
+    }
+}
+
 impl Deal {
     /// Records a change: bumps the revision storage watches and the last-changed time.
     fn touch(&mut self, now: DateTime<Utc>) {
@@ -177,9 +210,120 @@ impl Workspace {
             .ok_or(DomainError::DealNotFound)
     }
 
-    pub fn add_pipeline(&mut self, pipeline: Pipeline) -> Result<(), DomainError> {
+    /// Every stage id in use: on a pipeline, or named by a deal (history keeps the ids of
+    /// removed stages, so those are taken too).
+    fn stage_ids_in_use(&self) -> HashSet<&str> {
+        let mut used: HashSet<&str> = self
+            .pipelines
+            .iter()
+            .flat_map(|p| p.stages.iter().map(|s| s.id.as_str()))
+            .collect();
+        for deal in &self.deals {
+            used.insert(deal.stage_id.as_str());
+            for change in &deal.history {
+                used.insert(change.to.as_str());
+                if let Some(from) = &change.from {
+                    used.insert(from.as_str());
+                }
+            }
+        }
+        used
+    }
+
+    fn check_new_stage_id(&self, id: &str) -> Result<(), DomainError> {
+        check_id(id)?;
+        if self.stage_ids_in_use().contains(id) {
+            return Err(DomainError::IdTaken);
+        }
+        Ok(())
+    }
+
+    fn check_new_deal_id(&self, id: &str) -> Result<(), DomainError> {
+        check_id(id)?;
+        if self.deal(id).is_some() {
+            return Err(DomainError::IdTaken);
+        }
+        Ok(())
+    }
+
+    /// Checks a whole pipeline before it is added: its name, its stages, and that none of
+    /// its ids is in use.
+    fn check_new_pipeline(&self, pipeline: &Pipeline) -> Result<(), DomainError> {
         check_name(&pipeline.name)?;
+        check_id(&pipeline.id)?;
+        if self.pipeline(&pipeline.id).is_some()
+            || self.deals.iter().any(|d| d.pipeline_id == pipeline.id)
+        {
+            return Err(DomainError::IdTaken);
+        }
+        if pipeline.stages.is_empty() {
+            return Err(DomainError::NoStages);
+        }
+        let used = self.stage_ids_in_use();
+        let mut seen = HashSet::new();
+        for stage in &pipeline.stages {
+            check_id(&stage.id)?;
+            if used.contains(stage.id.as_str()) || !seen.insert(stage.id.as_str()) {
+                return Err(DomainError::IdTaken);
+            }
+            StageDraft {
+                name: stage.name.clone(),
+                guidance: stage.guidance.clone(),
+                probability: stage.probability,
+                rot_days: stage.rot_days,
+            }
+            .validate()?;
+        }
+        Ok(())
+    }
+
+    pub fn add_pipeline(&mut self, pipeline: Pipeline) -> Result<(), DomainError> {
+        self.create_pipeline(pipeline, Vec::new(), Vec::new())
+    }
+
+    /// Adds a new pipeline with the deals that come with it (sample deals, say), and gives
+    /// the workspace `default_lost_reasons` if it has none yet. All or nothing: every part
+    /// is checked before anything changes.
+    pub fn create_pipeline(
+        &mut self,
+        pipeline: Pipeline,
+        deals: Vec<Deal>,
+        default_lost_reasons: Vec<String>,
+    ) -> Result<(), DomainError> {
+        self.check_new_pipeline(&pipeline)?;
+        let mut deal_ids = HashSet::new();
+        let used = self.stage_ids_in_use();
+        for deal in &deals {
+            if deal.pipeline_id != pipeline.id {
+                return Err(DomainError::PipelineNotFound);
+            }
+            if pipeline.stage(&deal.stage_id).is_none() {
+                return Err(DomainError::StageNotFound);
+            }
+            self.check_new_deal_id(&deal.id)?;
+            if !deal_ids.insert(deal.id.as_str()) {
+                return Err(DomainError::IdTaken);
+            }
+            DealDraft::from_deal(deal).validate()?;
+            check_status(&deal.status)?;
+            // History may name stages only this pipeline has, or had.
+            for change in &deal.history {
+                for id in std::iter::once(&change.to).chain(change.from.as_ref()) {
+                    check_id(id)?;
+                    if used.contains(id.as_str()) {
+                        return Err(DomainError::IdTaken);
+                    }
+                }
+            }
+        }
+        if self.lost_reasons.is_empty() {
+            for reason in &default_lost_reasons {
+                check_lost_reason(reason)?;
+            }
+            self.lost_reasons = default_lost_reasons;
+        }
         self.pipelines.push(pipeline);
+        self.deals.extend(deals);
         Ok(())
     }
 
@@ -212,6 +356,7 @@ impl Workspace {
             .pipeline(id)
             .ok_or(DomainError::PipelineNotFound)?
             .clone();
+        let used = self.stage_ids_in_use();
         let copy = Pipeline {
             id: new_id(),
             name: copy_name.trim().to_string(),
@@ -226,6 +371,18 @@ impl Workspace {
                 .collect(),
             created_at: now,
         };
+        check_id(&copy.id)?;
+        if self.pipeline(&copy.id).is_some() || self.deals.iter().any(|d| d.pipeline_id == copy.id)
+        {
+            return Err(DomainError::IdTaken);
+        }
+        let mut seen = HashSet::new();
+        for stage in &copy.stages {
+            check_id(&stage.id)?;
+            if used.contains(stage.id.as_str()) || !seen.insert(stage.id.as_str()) {
+                return Err(DomainError::IdTaken);
+            }
+        }
         let copy_id = copy.id.clone();
         self.pipelines.push(copy);
         Ok(copy_id)
@@ -252,6 +409,9 @@ impl Workspace {
         draft: StageDraft,
     ) -> Result<(), DomainError> {
         draft.validate()?;
+        self.pipeline(pipeline_id)
+            .ok_or(DomainError::PipelineNotFound)?;
+        self.check_new_stage_id(&stage_id)?;
         let pipeline = self.pipeline_mut(pipeline_id)?;
         let index = index.min(pipeline.stages.len());
         pipeline.stages.insert(
@@ -384,6 +544,7 @@ impl Workspace {
         if pipeline.stage(stage_id).is_none() {
             return Err(DomainError::StageNotFound);
         }
+        self.check_new_deal_id(&deal_id)?;
         let rank = self.next_rank(pipeline_id, stage_id);
         let deal = Deal {
             id: deal_id.clone(),
@@ -430,6 +591,37 @@ impl Workspace {
         deal.notes = draft.notes;
         deal.next_step = draft.next_step;
         deal.touch(now);
+        Ok(())
+    }
+
+    /// Saves the deal editor: the fields, and a change of stage when `to_stage` differs
+    /// from the deal's stage. One change: when the move cannot be made, nothing is saved.
+    pub fn save_deal(
+        &mut self,
+        deal_id: &str,
+        draft: DealDraft,
+        to_stage: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        draft.validate()?;
+        let deal = self.deal(deal_id).ok_or(DomainError::DealNotFound)?;
+        let moves = deal.stage_id != to_stage;
+        if moves {
+            if !deal.status.is_open() {
+                return Err(DomainError::DealIsClosed);
+            }
+            let pipeline = self
+                .pipeline(&deal.pipeline_id)
+                .ok_or(DomainError::PipelineNotFound)?;
+            if pipeline.stage(to_stage).is_none() {
+                return Err(DomainError::StageNotFound);
+            }
+        }
+        // Both steps are checked above, so neither can fail half-way.
+        self.update_deal(deal_id, draft, now)?;
+        if moves {
+            self.move_deal(deal_id, to_stage, usize::MAX, now)?;
+        }
         Ok(())
     }
 
@@ -535,10 +727,7 @@ impl Workspace {
         note: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
-        if reason.trim().is_empty() {
-            return Err(DomainError::EmptyLostReason);
-        }
-        check_len(reason, MAX_NAME_CHARS)?;
+        check_lost_reason(reason)?;
         check_len(note, MAX_TEXT_CHARS)?;
         let deal = self.deal_mut(deal_id)?;
         if !deal.status.is_open() {
@@ -587,8 +776,14 @@ impl Workspace {
         Ok(())
     }
 
-    /// Removing a reason from the list keeps it on the deals that already carry it.
-    pub fn remove_lost_reason(&mut self, reason: &str) {
+    /// Removing a reason from the list keeps it on the deals that already carry it, so
+    /// their history stays true and their backup still imports.
+    pub fn remove_lost_reason(&mut self, reason: &str) -> Result<(), DomainError> {
+        let before = self.lost_reasons.len();
         self.lost_reasons.retain(|r| r != reason);
+        if self.lost_reasons.len() == before {
+            return Err(DomainError::LostReasonNotFound);
+        }
+        Ok(())
     }
 }

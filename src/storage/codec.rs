@@ -3,7 +3,10 @@
 //! deal rewrites only that deal, and two tabs editing different deals never touch the same
 //! key. Every record carries a format name and a version.
 
+use crate::backup::{check_workspace, DealChecker, ImportError};
+use crate::domain::recovery::{recover, Recovery};
 use crate::domain::{Deal, Pipeline, Workspace};
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -55,9 +58,16 @@ struct Envelope {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeError {
     NotJson(String),
-    WrongFormat { expected: &'static str },
-    NewerVersion { found: u32, known: u32 },
+    WrongFormat {
+        expected: &'static str,
+    },
+    NewerVersion {
+        found: u32,
+        known: u32,
+    },
     Invalid(String),
+    /// Read, but refused by the rules every workspace must pass (the import's own).
+    Refused(ImportError),
 }
 
 impl fmt::Display for DecodeError {
@@ -72,6 +82,7 @@ impl fmt::Display for DecodeError {
                 )
             }
             DecodeError::Invalid(detail) => write!(f, "invalid: {detail}"),
+            DecodeError::Refused(err) => f.write_str(&err.message(Lang::En)),
         }
     }
 }
@@ -117,7 +128,14 @@ pub fn decode_meta(raw: &str) -> Result<(Vec<Pipeline>, Vec<String>), DecodeErro
     check_envelope(raw, META_FORMAT)?;
     let record: MetaRecord =
         serde_json::from_str(raw).map_err(|e| DecodeError::Invalid(e.to_string()))?;
-    Ok((record.pipelines, record.lost_reasons))
+    // The pipelines and lost reasons on their own must pass the workspace rules.
+    let part = Workspace {
+        pipelines: record.pipelines,
+        deals: Vec::new(),
+        lost_reasons: record.lost_reasons,
+    };
+    check_workspace(&part).map_err(DecodeError::Refused)?;
+    Ok((part.pipelines, part.lost_reasons))
 }
 
 pub fn encode_deal(deal: &Deal) -> String {
@@ -141,17 +159,23 @@ pub fn decode_deal(raw: &str) -> Result<Deal, DecodeError> {
 /// The result of reading every stored key at start-up.
 #[derive(Debug, Default)]
 pub struct Loaded {
+    /// Passes [`check_workspace`]: the same rules as an import.
     pub ws: Workspace,
     /// Keys whose values could not be read, with why. Their raw values must be kept.
     pub unreadable: Vec<(String, DecodeError)>,
     /// Whether a workspace record existed at all (false on a first visit).
     pub had_meta: bool,
+    /// Deals that had lost their pipeline or stage, and where they are now.
+    pub recovered: Recovery,
 }
 
 /// Builds the workspace from stored `(key, value)` pairs. Keys that are not ours are
-/// ignored; values that cannot be read are listed, never dropped silently.
-pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
+/// ignored; values that cannot be read are listed, never dropped silently. Deals whose
+/// pipeline or stage is missing are recovered (see `domain::recovery`), with names in
+/// `lang`. The result always passes the workspace rules.
+pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lang) -> Loaded {
     let mut loaded = Loaded::default();
+    let mut deals = Vec::new();
     for (key, raw) in entries {
         if key == META_KEY {
             loaded.had_meta = true;
@@ -164,7 +188,7 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded
             }
         } else if let Some(id) = key.strip_prefix(DEAL_PREFIX) {
             match decode_deal(raw) {
-                Ok(deal) if deal.id == id => loaded.ws.deals.push(deal),
+                Ok(deal) if deal.id == id => deals.push((key.to_string(), deal)),
                 Ok(_) => loaded.unreadable.push((
                     key.to_string(),
                     DecodeError::Invalid("the deal's id does not match its key".into()),
@@ -174,9 +198,112 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded
         }
     }
     // Keys come from storage in no particular order; keep a stable one.
-    loaded.ws.deals.sort_by(|a, b| a.id.cmp(&b.id));
+    deals.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    let stored_pipelines = loaded.ws.pipelines.clone();
+    loop {
+        loaded.ws.pipelines.clone_from(&stored_pipelines);
+        loaded.ws.deals = deals.iter().map(|(_, deal)| deal.clone()).collect();
+        loaded.recovered = recover(&mut loaded.ws, lang);
+        let mut checker = DealChecker::new(&loaded.ws.pipelines);
+        let refused: Vec<(usize, ImportError)> = loaded
+            .ws
+            .deals
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, deal)| checker.check(deal).err().map(|err| (idx, err)))
+            .collect();
+        if refused.is_empty() {
+            break;
+        }
+        // Refused deals are kept raw, not loaded; recover again without them, so no
+        // recovered pipeline or stage is made for a deal that is not there.
+        for (idx, err) in refused.into_iter().rev() {
+            let (key, _) = deals.remove(idx);
+            loaded.unreadable.push((key, DecodeError::Refused(err)));
+        }
+    }
     loaded.unreadable.sort_by(|a, b| a.0.cmp(&b.0));
     loaded
+}
+
+/// What taking another tab's stored value did to this tab's workspace.
+#[derive(Debug, PartialEq)]
+pub enum Adopted {
+    /// The workspace changed; `Recovery` says which deals had to be given a place again.
+    Changed(Recovery),
+    /// Nothing to take (the value is what this tab has, or the key is not ours).
+    Unchanged,
+    /// The value cannot be read or breaks the rules: not taken; keep it and tell the user.
+    Unreadable(DecodeError),
+}
+
+/// Takes what another tab stored under `key` (`None`: removed) into `ws`, by the same
+/// rules as loading, and records it in `saved`. The workspace passes the rules after.
+pub fn adopt(
+    ws: &mut Workspace,
+    saved: &mut Saved,
+    key: &str,
+    stored: Option<&str>,
+    lang: Lang,
+) -> Adopted {
+    if key == META_KEY {
+        // A removed workspace record leaves this tab's copy as it is; the next save
+        // writes it again.
+        let Some(raw) = stored else {
+            return Adopted::Unchanged;
+        };
+        let (pipelines, lost_reasons) = match decode_meta(raw) {
+            Ok(parts) => parts,
+            Err(err) => return Adopted::Unreadable(err),
+        };
+        saved.meta = Some(raw.to_string());
+        ws.pipelines = pipelines;
+        ws.lost_reasons = lost_reasons;
+        return Adopted::Changed(recover(ws, lang));
+    }
+    let Some(id) = key.strip_prefix(DEAL_PREFIX) else {
+        return Adopted::Unchanged;
+    };
+    let Some(raw) = stored else {
+        saved.deal_revs.remove(id);
+        let before = ws.deals.len();
+        ws.deals.retain(|d| d.id != id);
+        return if ws.deals.len() == before {
+            Adopted::Unchanged
+        } else {
+            Adopted::Changed(Recovery::default())
+        };
+    };
+    let deal = match decode_deal(raw) {
+        Ok(deal) if deal.id == id => deal,
+        Ok(_) => {
+            return Adopted::Unreadable(DecodeError::Invalid(
+                "the deal's id does not match its key".into(),
+            ))
+        }
+        Err(err) => return Adopted::Unreadable(err),
+    };
+    // Checked beside this tab's pipelines, recovering its pipeline or stage if it lacks
+    // one, before anything in `ws` changes.
+    let mut trial = Workspace {
+        pipelines: ws.pipelines.clone(),
+        deals: vec![deal],
+        lost_reasons: Vec::new(),
+    };
+    let recovery = recover(&mut trial, lang);
+    let Some(deal) = trial.deals.pop() else {
+        return Adopted::Unchanged;
+    };
+    if let Err(err) = DealChecker::new(&trial.pipelines).check(&deal) {
+        return Adopted::Unreadable(DecodeError::Refused(err));
+    }
+    ws.pipelines = trial.pipelines;
+    saved.deal_revs.insert(deal.id.clone(), deal.rev);
+    match ws.deals.iter_mut().find(|d| d.id == deal.id) {
+        Some(slot) => *slot = deal,
+        None => ws.deals.push(deal),
+    }
+    Adopted::Changed(recovery)
 }
 
 /// What this tab believes is in storage: the meta record as last written or read, and the
@@ -228,9 +355,24 @@ pub enum Expect {
     DealRev(u64),
 }
 
-/// The writes that bring storage up to date with `ws`: only what changed.
+/// The writes that bring storage up to date with `ws`: only what changed. Removed deals go
+/// first, then the workspace record, then changed deals, so another tab that takes them in
+/// one at a time never sees a deal without its pipeline (which it would have to recover).
 pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     let mut writes = Vec::new();
+    let present: std::collections::HashSet<&str> = ws.deals.iter().map(|d| d.id.as_str()).collect();
+    let mut removed: Vec<(&String, &u64)> = saved
+        .deal_revs
+        .iter()
+        .filter(|(id, _)| !present.contains(id.as_str()))
+        .collect();
+    removed.sort();
+    for (id, rev) in removed {
+        writes.push(Write::Remove {
+            key: deal_key(id),
+            expect: Expect::DealRev(*rev),
+        });
+    }
     let meta = encode_meta(ws);
     if saved.meta.as_deref() != Some(meta.as_str())
         && !saved.protected.iter().any(|k| k == META_KEY)
@@ -241,9 +383,7 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
             expect: Expect::Meta(saved.meta.clone()),
         });
     }
-    let mut present = std::collections::HashSet::with_capacity(ws.deals.len());
     for deal in &ws.deals {
-        present.insert(deal.id.as_str());
         let saved_rev = saved.deal_revs.get(&deal.id).copied();
         if saved_rev != Some(deal.rev) {
             let key = deal_key(&deal.id);
@@ -256,18 +396,6 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
                 expect: saved_rev.map_or(Expect::Nothing, Expect::DealRev),
             });
         }
-    }
-    let mut removed: Vec<(&String, &u64)> = saved
-        .deal_revs
-        .iter()
-        .filter(|(id, _)| !present.contains(id.as_str()))
-        .collect();
-    removed.sort();
-    for (id, rev) in removed {
-        writes.push(Write::Remove {
-            key: deal_key(id),
-            expect: Expect::DealRev(*rev),
-        });
     }
     writes
 }

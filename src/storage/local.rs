@@ -94,9 +94,9 @@ pub struct Startup {
 
 /// Reads the workspace. Every unreadable value is copied, byte for byte, under
 /// `UNREADABLE_PREFIX + key` before anything can overwrite its key.
-pub fn load() -> Result<Startup, StorageError> {
+pub fn load(lang: crate::i18n::Lang) -> Result<Startup, StorageError> {
     let entries = entries()?;
-    let loaded = codec::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let loaded = codec::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())), lang);
     let meta_raw = entries
         .iter()
         .find(|(k, _)| k == codec::META_KEY)

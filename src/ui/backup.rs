@@ -128,6 +128,9 @@ impl Backups {
         let contents = ctx
             .ws
             .with_untracked(|ws| backup::export_workspace(ws, crate::APP_VERSION, now));
+        let Some(contents) = checked_export(ctx, contents, now) else {
+            return;
+        };
         let name = backup::backup_file_name(local_time(now));
         if browser::download(&name, "application/json", &contents).is_ok() {
             // Remembering the time is best effort: a full store must not block the download.
@@ -159,6 +162,10 @@ impl Backups {
         let snapshot = ctx
             .ws
             .with_untracked(|ws| backup::export_workspace(ws, crate::APP_VERSION, now));
+        // A snapshot that "undo" could not read back is no snapshot: do not go on.
+        let Some(snapshot) = checked_export(ctx, snapshot, now) else {
+            return;
+        };
         if let Err(err) = local::set(SNAPSHOT_KEY, &snapshot) {
             let key = if err == local::StorageError::Quota {
                 "backup.snapshot_quota"
@@ -170,8 +177,9 @@ impl Backups {
         }
         self.has_snapshot.set(true);
         let summary = count_summary(&incoming);
-        ctx.ws.update(|ws| {
+        ctx.apply(|ws| {
             backup::replace(ws, incoming.workspace);
+            Ok(())
         });
         self.import.set(ImportState::Done(tf(
             lang,
@@ -183,9 +191,13 @@ impl Backups {
 
     fn add_beside(self, ctx: Ctx, incoming: Backup) {
         let lang = ctx.lang.get_untracked();
-        let report = ctx
-            .ws
-            .try_update(|ws| backup::add_beside(ws, incoming.workspace, &mut browser::new_id));
+        let report = ctx.apply(|ws| {
+            Ok(backup::add_beside(
+                ws,
+                incoming.workspace,
+                &mut browser::new_id,
+            ))
+        });
         if let Some(report) = report {
             let text = tf(
                 lang,
@@ -213,8 +225,9 @@ impl Backups {
         };
         match backup::parse_backup(raw.as_bytes()) {
             Ok(snapshot) => {
-                ctx.ws.update(|ws| {
+                ctx.apply(|ws| {
                     backup::replace(ws, snapshot.workspace);
+                    Ok(())
                 });
                 let _ = local::remove(SNAPSHOT_KEY);
                 self.has_snapshot.set(false);
@@ -229,6 +242,28 @@ impl Backups {
                     error.message(lang)
                 )));
             }
+        }
+    }
+}
+
+/// Runs an export through the import's own validation. A file that fails it is a bug:
+/// the user is told, and gets the data anyway as a separate download, so nothing is lost.
+fn checked_export(ctx: Ctx, raw: String, now: DateTime<Utc>) -> Option<String> {
+    match backup::verify_export(raw) {
+        Ok(raw) => Some(raw),
+        Err(failed) => {
+            let lang = ctx.lang.get_untracked();
+            let name = format!(
+                "pipewright-unchecked-{}.json",
+                local_time(now).format("%Y-%m-%d-%H%M")
+            );
+            let _ = browser::download(&name, "application/json", &failed.raw);
+            ctx.notice.set(Some(tf(
+                lang,
+                "export.unchecked",
+                &[("reason", &failed.error.message(lang))],
+            )));
+            None
         }
     }
 }
@@ -310,7 +345,7 @@ pub fn BackupPanel() -> impl IntoView {
         let contents = ctx
             .ws
             .with_untracked(|ws| backup::export_pipeline(ws, &pid, crate::APP_VERSION, now));
-        if let Some(contents) = contents {
+        if let Some(contents) = contents.and_then(|raw| checked_export(ctx, raw, now)) {
             let file = backup::pipeline_backup_file_name(&name, local_time(now));
             if browser::download(&file, "application/json", &contents).is_ok() {
                 ctx.announce(tf(

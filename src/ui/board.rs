@@ -127,29 +127,34 @@ pub fn move_and_announce(ctx: Ctx, deal_id: &str, to_stage: &str, index: usize) 
         .apply(|ws| ws.move_deal(deal_id, to_stage, index, now))
         .is_some();
     if moved {
-        let lang = ctx.lang.get_untracked();
-        let text = ctx.ws.with_untracked(|ws| {
-            let deal = ws.deal(deal_id)?;
-            let pipeline = ws.pipeline(&deal.pipeline_id)?;
-            let stage = pipeline.stage(to_stage)?;
-            let column = ws.open_deals_in_stage(&pipeline.id, to_stage);
-            let position = column.iter().position(|d| d.id == deal_id)? + 1;
-            Some(tf(
-                lang,
-                "move.announce",
-                &[
-                    ("deal", &deal.title),
-                    ("stage", &stage.name),
-                    ("position", &position.to_string()),
-                    ("count", &column.len().to_string()),
-                ],
-            ))
-        });
-        if let Some(text) = text {
-            ctx.announce(text);
-        }
+        announce_move(ctx, deal_id, to_stage);
     }
     moved
+}
+
+/// "Moved X to Y, position 2 of 5", in the live region.
+pub fn announce_move(ctx: Ctx, deal_id: &str, to_stage: &str) {
+    let lang = ctx.lang.get_untracked();
+    let text = ctx.ws.with_untracked(|ws| {
+        let deal = ws.deal(deal_id)?;
+        let pipeline = ws.pipeline(&deal.pipeline_id)?;
+        let stage = pipeline.stage(to_stage)?;
+        let column = ws.open_deals_in_stage(&pipeline.id, to_stage);
+        let position = column.iter().position(|d| d.id == deal_id)? + 1;
+        Some(tf(
+            lang,
+            "move.announce",
+            &[
+                ("deal", &deal.title),
+                ("stage", &stage.name),
+                ("position", &position.to_string()),
+                ("count", &column.len().to_string()),
+            ],
+        ))
+    });
+    if let Some(text) = text {
+        ctx.announce(text);
+    }
 }
 
 /// Where a dragged card lands: before the card under the pointer, or after it when the

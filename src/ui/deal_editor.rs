@@ -1,11 +1,13 @@
 //! The full deal editor and the "mark lost" dialog, both modal dialogs.
 
-use super::board::{amount_error_text, deal_title, move_and_announce};
+use super::board::{amount_error_text, announce_move, deal_title};
 use super::browser;
 use super::intl;
 use super::state::{domain_error_text, Ctx};
+use crate::domain::edit_merge::{merge_edit, DealEdit, Field};
 use crate::domain::money::{minor_to_input, parse_amount};
 use crate::domain::{Contact, Currency, DealDraft, DealStatus, Money, NextStep};
+use crate::i18n::Lang;
 use crate::i18n::{t, tf};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -96,6 +98,16 @@ fn DealForm(deal_id: String) -> impl IntoView {
     let next_due = RwSignal::new(date_input(deal.next_step.due));
     let stage = RwSignal::new(deal.stage_id.clone());
     let error = RwSignal::new(None::<String>);
+    // The deal as the editor opened it (or as the other tab last saved it, once a conflict
+    // was shown): what both sides' changes are measured against.
+    let base = StoredValue::new(DealEdit::of(&deal));
+    let base_rev = RwSignal::new(Some(deal.rev));
+    let conflicts = RwSignal::new(Vec::<ConflictRow>::new());
+    let stage_names = StoredValue::new(stages.clone());
+    let now_rev = {
+        let deal_id = deal.id.clone();
+        Memo::new(move |_| ctx.ws.with(|ws| ws.deal(&deal_id).map(|d| d.rev)))
+    };
     let is_open = deal.status.is_open();
     // `autofocus` does nothing on elements added after load: focus the first field.
     browser::focus_later("deal-title".to_string());
@@ -155,16 +167,60 @@ fn DealForm(deal_id: String) -> impl IntoView {
                 due,
             },
         };
-        let now = browser::now();
+        let mut mine = DealEdit {
+            draft,
+            stage_id: stage.get_untracked(),
+        };
         let deal_id = id.get_value();
-        match ctx.ws.try_update(|ws| ws.update_deal(&deal_id, draft, now)) {
-            Some(Ok(())) => {
-                let to_stage = stage.get_untracked();
-                let current = ctx
-                    .ws
-                    .with_untracked(|ws| ws.deal(&deal_id).map(|d| d.stage_id.clone()));
-                if is_open && current.as_deref() != Some(to_stage.as_str()) {
-                    move_and_announce(ctx, &deal_id, &to_stage, usize::MAX);
+        let Some(theirs) = ctx
+            .ws
+            .with_untracked(|ws| ws.deal(&deal_id).map(DealEdit::of))
+        else {
+            error.set(Some(t(lang, "deal.deleted_elsewhere").to_string()));
+            return;
+        };
+        // Fields changed here and in another tab: the user's choice settles each one.
+        let pending = conflicts.get_untracked();
+        if pending
+            .iter()
+            .any(|row| row.keep_mine.get_untracked().is_none())
+        {
+            error.set(Some(t(lang, "deal.conflict.unresolved").to_string()));
+            return;
+        }
+        for row in &pending {
+            if row.keep_mine.get_untracked() == Some(false) {
+                row.field.copy(&base.get_value(), &mut mine);
+            }
+        }
+        let merged = match merge_edit(&base.get_value(), &theirs, &mine) {
+            Ok(merged) => merged,
+            Err(fields) => {
+                let names = stage_names.get_value();
+                conflicts.set(
+                    fields
+                        .into_iter()
+                        .map(|field| ConflictRow {
+                            field,
+                            theirs: field_text(lang, &theirs, field, &names),
+                            mine: field_text(lang, &mine, field, &names),
+                            keep_mine: RwSignal::new(None),
+                        })
+                        .collect(),
+                );
+                // From now on the editor merges against what the other tab saved.
+                base_rev.set(ctx.ws.with_untracked(|ws| ws.deal(&deal_id).map(|d| d.rev)));
+                base.set_value(theirs);
+                error.set(None);
+                return;
+            }
+        };
+        let moved = merged.stage_id != theirs.stage_id;
+        let now = browser::now();
+        match ctx.try_apply(|ws| ws.save_deal(&deal_id, merged.draft, &merged.stage_id, now)) {
+            Ok(()) => {
+                if moved {
+                    announce_move(ctx, &deal_id, &merged.stage_id);
                 } else {
                     ctx.announce(tf(
                         lang,
@@ -174,8 +230,7 @@ fn DealForm(deal_id: String) -> impl IntoView {
                 }
                 close();
             }
-            Some(Err(err)) => error.set(Some(domain_error_text(lang, &err))),
-            None => {}
+            Err(err) => error.set(Some(domain_error_text(lang, &err))),
         }
     };
 
@@ -248,7 +303,6 @@ fn DealForm(deal_id: String) -> impl IntoView {
             }
         }
     };
-    let stage_names = StoredValue::new(stages.clone());
     let history = deal.history.clone();
     let created = deal.created_at.date_naive();
     let updated = deal.updated_at.date_naive();
@@ -268,6 +322,15 @@ fn DealForm(deal_id: String) -> impl IntoView {
             >
                 <h2 id="deal-editor-title">{move || t(lang.get(), "deal.editor_title")}</h2>
                 <p class="deal-status">{status_text}</p>
+                <Show when=move || now_rev.get() != base_rev.get()>
+                    <p class="banner banner-warning" role="status">
+                        {move || if now_rev.get().is_none() {
+                            t(lang.get(), "deal.deleted_elsewhere")
+                        } else {
+                            t(lang.get(), "deal.changed_elsewhere")
+                        }}
+                    </p>
+                </Show>
                 <form on:submit=save>
                     <div class="field">
                         <label for="deal-title">{move || t(lang.get(), "deal.title")}</label>
@@ -318,6 +381,7 @@ fn DealForm(deal_id: String) -> impl IntoView {
                             prop:value=move || notes.get()
                             on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                     </div>
+                    <ConflictList conflicts=conflicts/>
                     <Show when=move || error.get().is_some()>
                         <p class="field-error" role="alert">{move || error.get().unwrap_or_default()}</p>
                     </Show>
@@ -350,6 +414,103 @@ fn DealForm(deal_id: String) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// A field changed both in this editor and in another tab, with the user's choice.
+#[derive(Clone)]
+struct ConflictRow {
+    field: Field,
+    theirs: String,
+    mine: String,
+    /// `None` until the user has chosen.
+    keep_mine: RwSignal<Option<bool>>,
+}
+
+fn field_label(field: Field) -> &'static str {
+    match field {
+        Field::Title => "deal.title",
+        Field::Organisation => "deal.organisation",
+        Field::ContactName => "deal.contact_name",
+        Field::ContactEmail => "deal.contact_email",
+        Field::ContactPhone => "deal.contact_phone",
+        Field::Amount => "deal.amount",
+        Field::ExpectedClose => "deal.expected_close",
+        Field::Probability => "deal.probability",
+        Field::Notes => "deal.notes",
+        Field::NextStepText => "deal.next_step_text",
+        Field::NextStepDue => "deal.next_step_due",
+        Field::Stage => "deal.stage",
+    }
+}
+
+/// A field's value as the user reads it.
+fn field_text(lang: Lang, edit: &DealEdit, field: Field, stages: &[(String, String)]) -> String {
+    let d = &edit.draft;
+    let text = match field {
+        Field::Title => d.title.clone(),
+        Field::Organisation => d.organisation.clone(),
+        Field::ContactName => d.contact.name.clone(),
+        Field::ContactEmail => d.contact.email.clone(),
+        Field::ContactPhone => d.contact.phone.clone(),
+        Field::Amount => intl::money(lang, &d.amount),
+        Field::ExpectedClose => d
+            .expected_close
+            .map(|day| intl::date(lang, day))
+            .unwrap_or_default(),
+        Field::Probability => d.probability.map(|p| format!("{p} %")).unwrap_or_default(),
+        Field::Notes => d.notes.clone(),
+        Field::NextStepText => d.next_step.text.clone(),
+        Field::NextStepDue => d
+            .next_step
+            .due
+            .map(|day| intl::date(lang, day))
+            .unwrap_or_default(),
+        Field::Stage => stages
+            .iter()
+            .find(|(id, _)| *id == edit.stage_id)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| edit.stage_id.clone()),
+    };
+    if text.trim().is_empty() {
+        t(lang, "deal.conflict.empty").to_string()
+    } else {
+        text
+    }
+}
+
+/// Each conflicting field with both values and a choice between them.
+#[component]
+fn ConflictList(conflicts: RwSignal<Vec<ConflictRow>>) -> impl IntoView {
+    let lang = expect_context::<Ctx>().lang;
+    view! {
+        <Show when=move || !conflicts.with(Vec::is_empty)>
+            <div class="conflicts" role="group" aria-labelledby="conflicts-intro">
+                <p id="conflicts-intro">{move || t(lang.get(), "deal.conflict.intro")}</p>
+                {move || conflicts.get().into_iter().enumerate().map(|(n, row)| {
+                    let name = format!("conflict-{n}");
+                    let keep = row.keep_mine;
+                    let (theirs, mine) = (row.theirs.clone(), row.mine.clone());
+                    view! {
+                        <fieldset class="conflict">
+                            <legend>{move || t(lang.get(), field_label(row.field))}</legend>
+                            <label>
+                                <input type="radio" name=name.clone()
+                                    prop:checked=move || keep.get() == Some(true)
+                                    on:change=move |_| keep.set(Some(true))/>
+                                {move || tf(lang.get(), "deal.conflict.mine", &[("value", &mine)])}
+                            </label>
+                            <label>
+                                <input type="radio" name=name
+                                    prop:checked=move || keep.get() == Some(false)
+                                    on:change=move |_| keep.set(Some(false))/>
+                                {move || tf(lang.get(), "deal.conflict.theirs", &[("value", &theirs)])}
+                            </label>
+                        </fieldset>
+                    }
+                }).collect_view()}
+            </div>
+        </Show>
+    }
 }
 
 /// Asks for the reason a deal was lost (from the editable list) and an optional note.

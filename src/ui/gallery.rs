@@ -43,16 +43,19 @@ pub fn Gallery() -> impl IntoView {
             &mut browser::new_id,
         );
         let pipeline_id = pipeline.id.clone();
+        // One rule, all or nothing: a name the rules refuse leaves no sample deals behind.
         let created = ctx.apply(move |ws| {
-            if ws.lost_reasons.is_empty() {
-                ws.lost_reasons = crate::domain::model::default_lost_reasons(lang == Lang::Nb);
-            }
-            if with_samples {
-                let deals =
-                    sample_deals(&pipeline, lang, &ws.lost_reasons, now, &mut browser::new_id);
-                ws.deals.extend(deals);
-            }
-            ws.add_pipeline(pipeline)
+            let reasons = if ws.lost_reasons.is_empty() {
+                crate::domain::model::default_lost_reasons(lang == Lang::Nb)
+            } else {
+                ws.lost_reasons.clone()
+            };
+            let deals = if with_samples {
+                sample_deals(&pipeline, lang, &reasons, now, &mut browser::new_id)
+            } else {
+                Vec::new()
+            };
+            ws.create_pipeline(pipeline, deals, reasons)
         });
         if created.is_some() {
             ctx.announce(tf(lang, "gallery.created", &[("name", &pipeline_name)]));

@@ -346,7 +346,7 @@ fn LostReasons() -> impl IntoView {
                         <li>
                             <span>{reason.clone()}</span>" "
                             <button type="button" aria-label=move || tf(lang.get(), "settings.remove_reason", &[("reason", &label)])
-                                on:click=move |_| { let r = reason.clone(); ctx.apply(move |ws| { ws.remove_lost_reason(&r); Ok(()) }); }>
+                                on:click=move |_| { let r = reason.clone(); ctx.apply(move |ws| ws.remove_lost_reason(&r)); }>
                                 {move || t(lang.get(), "action.remove")}
                             </button>
                         </li>

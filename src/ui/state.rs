@@ -3,6 +3,7 @@
 //! changes.
 
 use super::browser;
+use crate::domain::recovery::Recovery;
 use crate::domain::{DomainError, Workspace};
 use crate::i18n::{t, tf, Lang};
 use crate::storage::codec::{self, Saved};
@@ -44,24 +45,33 @@ pub struct Ctx {
 impl Ctx {
     /// Loads the workspace from storage and wires up saving and cross-tab sync.
     pub fn start() -> Ctx {
-        let (ws, saved, unreadable, load_error) = match local::load() {
-            Ok(startup) => (startup.loaded.ws, startup.saved, startup.unreadable, None),
-            Err(err) => (
-                Workspace::default(),
-                Saved::default(),
-                Vec::new(),
-                Some(err),
-            ),
-        };
         let lang = local::get(codec::LANG_KEY)
             .ok()
             .flatten()
             .and_then(|code| Lang::from_code(&code))
             .unwrap_or_else(|| Lang::from_browser_languages(&browser::languages()));
+        let (ws, saved, unreadable, recovered, load_error) = match local::load(lang) {
+            Ok(startup) => (
+                startup.loaded.ws,
+                startup.saved,
+                startup.unreadable,
+                startup.loaded.recovered,
+                None,
+            ),
+            Err(err) => (
+                Workspace::default(),
+                Saved::default(),
+                Vec::new(),
+                Recovery::default(),
+                Some(err),
+            ),
+        };
         let current = local::get(CURRENT_KEY)
             .ok()
             .flatten()
-            .filter(|id| ws.pipeline(id).is_some());
+            .filter(|id| ws.pipeline(id).is_some())
+            .or_else(|| recovered.pipeline_ids.first().cloned());
+        let notice = (!recovered.is_empty()).then(|| recovery_text(lang, &recovered));
         let ctx = Ctx {
             ws: RwSignal::new(ws),
             lang: RwSignal::new(lang),
@@ -70,7 +80,7 @@ impl Ctx {
             query: RwSignal::new(String::new()),
             announcement: RwSignal::new(String::new()),
             save_error: RwSignal::new(load_error),
-            notice: RwSignal::new(None),
+            notice: RwSignal::new(notice),
             editing: RwSignal::new(None),
             losing: RwSignal::new(None),
             unreadable: RwSignal::new(unreadable),
@@ -83,11 +93,13 @@ impl Ctx {
     fn wire(self) {
         // The one place that saves: whenever the workspace changes, write what differs from
         // what this tab last saw in storage.
-        Effect::new(move |_| {
+        // Its first run only subscribes: nothing is written until something changes, so a
+        // first visit, or a start that recovered deals, leaves storage as it was.
+        Effect::new(move |ran_before: Option<()>| {
             let writes = self
                 .ws
                 .with(|ws| self.saved.with_value(|saved| codec::plan(ws, saved)));
-            if writes.is_empty() {
+            if ran_before.is_none() || writes.is_empty() {
                 return;
             }
             let report = self
@@ -129,41 +141,28 @@ impl Ctx {
         on_cleanup(move || handle.remove());
     }
 
-    /// Takes what is stored under `key` (written by another tab) into this tab's state.
+    /// Takes what is stored under `key` (written by another tab) into this tab's state, by
+    /// the same rules as loading (`codec::adopt`).
     fn adopt_stored(self, key: &str, stored: Option<String>) {
-        if key == codec::META_KEY {
-            let Some(raw) = stored else { return };
-            match codec::decode_meta(&raw) {
-                Ok((pipelines, lost_reasons)) => {
-                    self.saved.update_value(|s| s.meta = Some(raw));
-                    self.ws.update(|ws| {
-                        ws.pipelines = pipelines;
-                        ws.lost_reasons = lost_reasons;
-                    });
-                }
-                Err(err) => self.report_unreadable(key, &raw, &err.to_string()),
+        let lang = self.lang.get_untracked();
+        let mut adopted = codec::Adopted::Unchanged;
+        self.ws.maybe_update(|ws| {
+            adopted = self
+                .saved
+                .try_update_value(|saved| codec::adopt(ws, saved, key, stored.as_deref(), lang))
+                .unwrap_or(codec::Adopted::Unchanged);
+            matches!(adopted, codec::Adopted::Changed(_))
+        });
+        match adopted {
+            codec::Adopted::Changed(recovery) if !recovery.is_empty() => {
+                self.notice.set(Some(recovery_text(lang, &recovery)));
             }
-        } else if let Some(id) = key.strip_prefix(codec::DEAL_PREFIX) {
-            match stored {
-                None => {
-                    self.saved.update_value(|s| {
-                        s.deal_revs.remove(id);
-                    });
-                    self.ws.update(|ws| ws.deals.retain(|d| d.id != id));
+            codec::Adopted::Unreadable(err) => {
+                if let Some(raw) = stored {
+                    self.report_unreadable(key, &raw, &err.to_string());
                 }
-                Some(raw) => match codec::decode_deal(&raw) {
-                    Ok(deal) => {
-                        self.saved
-                            .update_value(|s| local::remember(s, key, Some(&raw)));
-                        self.ws
-                            .update(|ws| match ws.deals.iter_mut().find(|d| d.id == deal.id) {
-                                Some(slot) => *slot = deal,
-                                None => ws.deals.push(deal),
-                            });
-                    }
-                    Err(err) => self.report_unreadable(key, &raw, &err.to_string()),
-                },
             }
+            _ => {}
         }
     }
 
@@ -180,28 +179,34 @@ impl Ctx {
         });
     }
 
-    /// Runs a domain operation on the workspace. On an error nothing changes and the error
-    /// is shown; the caller gets `None`.
-    pub fn apply<T>(self, op: impl FnOnce(&mut Workspace) -> Result<T, DomainError>) -> Option<T> {
+    /// Runs a rule on the workspace. Every rule checks everything before it changes
+    /// anything, so on an error the workspace is as it was (the property test in
+    /// `tests/integrity.rs` holds every rule to that) and no one is notified. The error is
+    /// returned for the caller to show where it belongs.
+    pub fn try_apply<T>(
+        self,
+        op: impl FnOnce(&mut Workspace) -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
         let mut outcome = None;
-        self.ws.maybe_update(|ws| match op(ws) {
-            Ok(value) => {
-                outcome = Some(Ok(value));
-                true
-            }
-            Err(err) => {
-                outcome = Some(Err(err));
-                false
-            }
+        self.ws.maybe_update(|ws| {
+            let result = op(ws);
+            let changed = result.is_ok();
+            outcome = Some(result);
+            changed
         });
-        match outcome {
-            Some(Ok(value)) => Some(value),
-            Some(Err(err)) => {
+        // `maybe_update` always runs the closure while the app is mounted.
+        outcome.unwrap_or(Err(DomainError::PipelineNotFound))
+    }
+
+    /// [`Ctx::try_apply`], showing an error in the notice banner; `None` on an error.
+    pub fn apply<T>(self, op: impl FnOnce(&mut Workspace) -> Result<T, DomainError>) -> Option<T> {
+        match self.try_apply(op) {
+            Ok(value) => Some(value),
+            Err(err) => {
                 self.notice
                     .set(Some(domain_error_text(self.lang.get_untracked(), &err)));
                 None
             }
-            None => None,
         }
     }
 
@@ -279,6 +284,15 @@ impl Ctx {
     }
 }
 
+/// Says which deals were given a place again, and what the user can do.
+pub fn recovery_text(lang: Lang, recovery: &Recovery) -> String {
+    tf(
+        lang,
+        "recovered.notice",
+        &[("n", &recovery.n_deals.to_string())],
+    )
+}
+
 /// A domain error as a sentence the user can act on.
 pub fn domain_error_text(lang: Lang, err: &DomainError) -> String {
     match err {
@@ -305,5 +319,8 @@ pub fn domain_error_text(lang: Lang, err: &DomainError) -> String {
         DomainError::LastStage => t(lang, "error.last_stage").to_string(),
         DomainError::MoveTargetIsRemovedStage => t(lang, "error.move_target").to_string(),
         DomainError::EmptyLostReason => t(lang, "error.empty_lost_reason").to_string(),
+        DomainError::LostReasonNotFound => t(lang, "error.lost_reason_not_found").to_string(),
+        DomainError::IdTaken => t(lang, "error.id_taken").to_string(),
+        DomainError::NoStages => t(lang, "error.last_stage").to_string(),
     }
 }

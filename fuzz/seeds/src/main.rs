@@ -1,0 +1,171 @@
+//! Writes the seed corpora of the fuzz targets from the app's own code, so every seed is a
+//! real export or a real stored record: `seeds OUT_DIR` fills `OUT_DIR/import/` with backup
+//! files (`export_workspace`, `export_pipeline`) and `OUT_DIR/storage/` with stored entries
+//! (`encode_meta`, `encode_deal`), one `key<TAB>value` line each. The workspaces are built
+//! from the templates and the sample deals, plus one deal with every field filled in.
+//! The hand-written files of tests/backup_corpus/ are seeds too; the run script passes them.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use pipewright::backup::{export_pipeline, export_workspace};
+use pipewright::domain::sample::sample_deals;
+use pipewright::domain::templates::{pipeline_from_template, TemplateKind};
+use pipewright::domain::{
+    default_lost_reasons, Contact, Currency, DealDraft, Money, NextStep, Workspace,
+};
+use pipewright::i18n::Lang;
+use pipewright::storage::codec::{
+    deal_key, encode_deal, encode_meta, LANG_KEY, LAST_BACKUP_KEY, META_KEY, UNREADABLE_PREFIX,
+};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 14, 32, 0).unwrap()
+}
+
+fn currency(code: &str) -> Currency {
+    Currency::parse(code).expect("a known currency")
+}
+
+/// A workspace from one template in one language, with its sample deals, in a currency.
+fn template_workspace(kind: TemplateKind, lang: Lang, code: &str) -> Workspace {
+    let mut n = 0;
+    let mut new_id = move || {
+        n += 1;
+        format!("{}-{n:02}", kind.slug())
+    };
+    let mut ws = Workspace {
+        lost_reasons: default_lost_reasons(lang == Lang::Nb),
+        ..Workspace::default()
+    };
+    let pipeline = pipeline_from_template(
+        kind,
+        lang,
+        kind.name(lang),
+        currency(code),
+        now(),
+        &mut new_id,
+    );
+    let deals = sample_deals(&pipeline, lang, &ws.lost_reasons, now(), &mut new_id);
+    ws.add_pipeline(pipeline).expect("a template pipeline");
+    ws.deals.extend(deals);
+    ws
+}
+
+/// Every template side by side, and one deal with every field set and awkward text.
+fn lived_in_workspace() -> Workspace {
+    let mut ws = Workspace {
+        lost_reasons: default_lost_reasons(true),
+        ..Workspace::default()
+    };
+    for (kind, lang, code) in [
+        (TemplateKind::Startup, Lang::Nb, "NOK"),
+        (TemplateKind::Consulting, Lang::En, "JPY"),
+        (TemplateKind::Agency, Lang::Nb, "KWD"),
+        (TemplateKind::Blank, Lang::En, "EUR"),
+    ] {
+        let part = template_workspace(kind, lang, code);
+        ws.pipelines.extend(part.pipelines);
+        ws.deals.extend(part.deals);
+    }
+    let pipeline = &ws.pipelines[0];
+    let (pipeline_id, stage_id) = (pipeline.id.clone(), pipeline.stages[0].id.clone());
+    let draft = DealDraft {
+        title: "Årsavtale «Premium» \"med\" <b>sitat</b> 🚀".into(),
+        organisation: "Ærlig Øl & Co. AS".into(),
+        contact: Contact {
+            name: "Åse Ødegård".into(),
+            email: "ase@example.no".into(),
+            phone: "+47 900 00 000".into(),
+        },
+        amount: Money::new(999_999_999_999_999, currency("NOK")),
+        expected_close: Some(now().date_naive() + Duration::days(30)),
+        probability: Some(100),
+        notes: "Line one\nLine two\twith a tab, a \\ backslash and \u{0}".into(),
+        next_step: NextStep {
+            text: "Ring tirsdag".into(),
+            due: Some(now().date_naive() + Duration::days(1)),
+        },
+    };
+    ws.add_deal(&pipeline_id, &stage_id, "full".into(), draft, now())
+        .expect("a valid deal");
+    ws
+}
+
+/// Stored entries as the app writes them: the workspace record and one record per deal.
+fn stored(ws: &Workspace) -> Vec<(String, String)> {
+    let mut entries = vec![(META_KEY.to_string(), encode_meta(ws))];
+    entries.extend(ws.deals.iter().map(|d| (deal_key(&d.id), encode_deal(d))));
+    entries
+}
+
+fn entries_file(entries: &[(String, String)]) -> String {
+    entries
+        .iter()
+        .map(|(key, value)| format!("{key}\t{value}\n"))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, contents: &str) {
+    fs::write(dir.join(name), contents).expect("writing a seed");
+}
+
+fn main() {
+    let out = PathBuf::from(std::env::args().nth(1).expect("usage: seeds OUT_DIR"));
+    let (import, storage) = (out.join("import"), out.join("storage"));
+    for dir in [&import, &storage] {
+        // Seeds from an older version of the app must not linger.
+        let _ = fs::remove_dir_all(dir);
+        fs::create_dir_all(dir).expect("creating the seed directory");
+    }
+
+    let full = lived_in_workspace();
+    let mut workspaces = vec![("full".to_string(), full.clone())];
+    workspaces.push(("empty".into(), Workspace::default()));
+    for kind in TemplateKind::ALL {
+        for lang in Lang::ALL {
+            let ws = template_workspace(kind, lang, "NOK");
+            workspaces.push((format!("{}-{}", kind.slug(), lang.code()), ws));
+        }
+    }
+
+    for (name, ws) in &workspaces {
+        write(
+            &import,
+            &format!("{name}.json"),
+            &export_workspace(ws, "0.1.0", now()),
+        );
+        write(&storage, &format!("{name}.txt"), &entries_file(&stored(ws)));
+    }
+    for pipeline in &full.pipelines {
+        let text = export_pipeline(&full, &pipeline.id, "0.1.0", now()).expect("its pipeline");
+        write(&import, &format!("pipeline-{}.json", pipeline.id), &text);
+    }
+
+    // One record a file, so the fuzzer can work on each alone.
+    let entries = stored(&full);
+    for (n, entry) in entries.iter().enumerate() {
+        write(
+            &storage,
+            &format!("record-{n:02}.txt"),
+            &entries_file(&[entry.clone()]),
+        );
+    }
+    // Storage as a browser holds it: other keys beside the app's, a kept unreadable value,
+    // a deal under another deal's key, and a record from a newer version.
+    let mut mixed = entries;
+    let newer = mixed[1].1.replacen("\"version\":1", "\"version\":2", 1);
+    let swapped = (mixed[2].0.clone(), mixed[3].1.clone());
+    mixed.extend([
+        (LANG_KEY.to_string(), "nb".to_string()),
+        (LAST_BACKUP_KEY.to_string(), now().to_rfc3339()),
+        (
+            format!("{UNREADABLE_PREFIX}{}", deal_key("old")),
+            "{\"deal\":".to_string(),
+        ),
+        (deal_key("newer"), newer),
+        swapped,
+        ("another-app.settings".to_string(), "[1,2,3]".to_string()),
+    ]);
+    write(&storage, "mixed.txt", &entries_file(&mixed));
+}
