@@ -1,0 +1,701 @@
+//! Integrity: every state the rules can reach is valid, and restorable from its own backup.
+//! A property test drives random sequences of every user action, including ones that fail,
+//! and after each step checks that the workspace passes the import's rules, that a failed
+//! action changed nothing, and that export → import → export gives the same file. Beside
+//! it: the four ways the app once broke that promise, each pinned as a test.
+#![cfg(not(target_arch = "wasm32"))]
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use pipewright::backup::{
+    add_beside, check_workspace, export_workspace, parse_backup, replace, verify_export,
+    ImportError,
+};
+use pipewright::domain::edit_merge::{merge_edit, DealEdit, Field};
+use pipewright::domain::ops::MAX_NAME_CHARS;
+use pipewright::domain::recovery::recover;
+use pipewright::domain::sample::sample_deals;
+use pipewright::domain::templates::{pipeline_from_template, TemplateKind};
+use pipewright::domain::{
+    default_lost_reasons, Contact, Currency, DealDraft, DomainError, Money, NextStep, StageDraft,
+    Workspace,
+};
+use pipewright::i18n::Lang;
+use pipewright::storage::codec::{
+    adopt, deal_key, encode_deal, encode_meta, load, plan, Adopted, Saved, Write, META_KEY,
+};
+use proptest::prelude::*;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+/// A name for a pipeline, stage or deal: usually fine, sometimes blank or too long.
+fn name_strategy() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => "[A-Za-zÆØÅæøå0-9 <>&\"]{1,30}",
+        1 => Just("   ".to_string()),
+        1 => Just("x".repeat(MAX_NAME_CHARS + 1)),
+        1 => Just("y".repeat(MAX_NAME_CHARS)),
+    ]
+}
+
+/// What a user can do, with indices into whatever exists at the time (taken modulo the
+/// count, so most actions hit something; out-of-range choices test the "not found" paths).
+#[derive(Clone, Debug)]
+enum Action {
+    CreatePipeline {
+        template: usize,
+        name: String,
+        samples: bool,
+        reuse_id: bool,
+    },
+    RenamePipeline {
+        p: usize,
+        name: String,
+    },
+    SetCurrency {
+        p: usize,
+        code: &'static str,
+    },
+    DuplicatePipeline {
+        p: usize,
+        name: String,
+    },
+    DeletePipeline {
+        p: usize,
+    },
+    AddStage {
+        p: usize,
+        at: usize,
+        name: String,
+        probability: u8,
+        reuse_id: bool,
+    },
+    EditStage {
+        p: usize,
+        s: usize,
+        name: String,
+        probability: u8,
+        rot_days: u32,
+    },
+    ReorderStage {
+        p: usize,
+        s: usize,
+        to: usize,
+    },
+    RemoveStage {
+        p: usize,
+        s: usize,
+        target: Option<usize>,
+    },
+    AddDeal {
+        p: usize,
+        s: usize,
+        title: String,
+        minor: i64,
+        reuse_id: bool,
+    },
+    SaveDeal {
+        d: usize,
+        title: String,
+        minor: i64,
+        probability: Option<u8>,
+        s: usize,
+        notes: String,
+    },
+    MoveDeal {
+        d: usize,
+        s: usize,
+        index: usize,
+    },
+    MarkWon {
+        d: usize,
+    },
+    MarkLost {
+        d: usize,
+        reason: String,
+    },
+    Reopen {
+        d: usize,
+    },
+    DeleteDeal {
+        d: usize,
+    },
+    RemoveSamples {
+        p: usize,
+    },
+    AddLostReason {
+        reason: String,
+    },
+    RemoveLostReason {
+        r: usize,
+    },
+    AddBesideOwnBackup,
+    ReplaceWithOwnBackup,
+}
+
+fn action_strategy() -> impl Strategy<Value = Action> {
+    let idx = 0usize..6;
+    prop_oneof![
+        2 => (0usize..4, name_strategy(), any::<bool>(), prop::bool::weighted(0.1)).prop_map(
+            |(template, name, samples, reuse_id)| Action::CreatePipeline { template, name, samples, reuse_id }),
+        1 => (idx.clone(), name_strategy()).prop_map(|(p, name)| Action::RenamePipeline { p, name }),
+        1 => (idx.clone(), prop::sample::select(vec!["NOK", "EUR", "JPY", "KWD"]))
+            .prop_map(|(p, code)| Action::SetCurrency { p, code }),
+        1 => (idx.clone(), name_strategy()).prop_map(|(p, name)| Action::DuplicatePipeline { p, name }),
+        1 => idx.clone().prop_map(|p| Action::DeletePipeline { p }),
+        1 => (idx.clone(), 0usize..8, name_strategy(), 0u8..=110, prop::bool::weighted(0.15)).prop_map(
+            |(p, at, name, probability, reuse_id)| Action::AddStage { p, at, name, probability, reuse_id }),
+        1 => (idx.clone(), 0usize..8, name_strategy(), 0u8..=110, 0u32..40).prop_map(
+            |(p, s, name, probability, rot_days)| Action::EditStage { p, s, name, probability, rot_days }),
+        1 => (idx.clone(), 0usize..8, 0usize..8).prop_map(|(p, s, to)| Action::ReorderStage { p, s, to }),
+        2 => (idx.clone(), 0usize..8, prop::option::of(0usize..8))
+            .prop_map(|(p, s, target)| Action::RemoveStage { p, s, target }),
+        4 => (idx.clone(), 0usize..8, name_strategy(), -5i64..2_000_000, prop::bool::weighted(0.1)).prop_map(
+            |(p, s, title, minor, reuse_id)| Action::AddDeal { p, s, title, minor, reuse_id }),
+        3 => (0usize..40, name_strategy(), -5i64..2_000_000, prop::option::of(0u8..=110), 0usize..8, "[a-z ]{0,20}")
+            .prop_map(|(d, title, minor, probability, s, notes)| Action::SaveDeal { d, title, minor, probability, s, notes }),
+        4 => (0usize..40, 0usize..8, 0usize..10).prop_map(|(d, s, index)| Action::MoveDeal { d, s, index }),
+        1 => (0usize..40).prop_map(|d| Action::MarkWon { d }),
+        1 => (0usize..40, name_strategy()).prop_map(|(d, reason)| Action::MarkLost { d, reason }),
+        1 => (0usize..40).prop_map(|d| Action::Reopen { d }),
+        1 => (0usize..40).prop_map(|d| Action::DeleteDeal { d }),
+        1 => idx.clone().prop_map(|p| Action::RemoveSamples { p }),
+        1 => name_strategy().prop_map(|reason| Action::AddLostReason { reason }),
+        1 => (0usize..8).prop_map(|r| Action::RemoveLostReason { r }),
+        1 => Just(Action::AddBesideOwnBackup),
+        1 => Just(Action::ReplaceWithOwnBackup),
+    ]
+}
+
+/// Picks the `n`th of `count` things, or a name that exists nowhere when `n` is past the end.
+fn pick<T: Clone>(items: &[T], n: usize, missing: T) -> T {
+    items.get(n).cloned().unwrap_or(missing)
+}
+
+struct World {
+    ws: Workspace,
+    next_id: u64,
+}
+
+impl World {
+    fn new_id(&mut self) -> String {
+        self.next_id += 1;
+        format!("id-{}", self.next_id)
+    }
+
+    fn pipeline_id(&self, p: usize) -> String {
+        let ids: Vec<String> = self.ws.pipelines.iter().map(|p| p.id.clone()).collect();
+        pick(&ids, p, "no-such-pipeline".into())
+    }
+
+    fn stage_id(&self, pipeline_id: &str, s: usize) -> String {
+        let ids: Vec<String> = self
+            .ws
+            .pipeline(pipeline_id)
+            .map(|p| p.stages.iter().map(|s| s.id.clone()).collect())
+            .unwrap_or_default();
+        pick(&ids, s, "no-such-stage".into())
+    }
+
+    fn deal_id(&self, d: usize) -> String {
+        let ids: Vec<String> = self.ws.deals.iter().map(|d| d.id.clone()).collect();
+        pick(&ids, d, "no-such-deal".into())
+    }
+
+    /// A stage id already in use (on a pipeline or in a deal's history), to test that the
+    /// rules refuse it.
+    fn used_stage_id(&self) -> String {
+        self.ws
+            .pipelines
+            .iter()
+            .flat_map(|p| p.stages.iter().map(|s| s.id.clone()))
+            .chain(
+                self.ws
+                    .deals
+                    .iter()
+                    .flat_map(|d| d.history.iter().map(|h| h.to.clone())),
+            )
+            .last()
+            .unwrap_or_else(|| "id-1".into())
+    }
+
+    /// A deal id already in use.
+    fn used_deal_id(&self) -> String {
+        self.ws
+            .deals
+            .last()
+            .map_or_else(|| "id-1".into(), |d| d.id.clone())
+    }
+
+    /// Carries out one action the way the UI does: one rule call.
+    fn act(&mut self, action: &Action, now: DateTime<Utc>) -> Result<(), DomainError> {
+        match action.clone() {
+            Action::CreatePipeline {
+                template,
+                name,
+                samples,
+                reuse_id,
+            } => {
+                let kind = TemplateKind::ALL[template % TemplateKind::ALL.len()];
+                let reused = self.used_stage_id();
+                let mut ids = || self.new_id();
+                let mut pipeline =
+                    pipeline_from_template(kind, Lang::En, &name, Currency::nok(), now, &mut ids);
+                if reuse_id {
+                    pipeline.stages[0].id = reused;
+                }
+                let reasons = if self.ws.lost_reasons.is_empty() {
+                    default_lost_reasons(false)
+                } else {
+                    self.ws.lost_reasons.clone()
+                };
+                let deals = if samples {
+                    let mut ids = || self.new_id();
+                    sample_deals(&pipeline, Lang::En, &reasons, now, &mut ids)
+                } else {
+                    Vec::new()
+                };
+                self.ws.create_pipeline(pipeline, deals, reasons)
+            }
+            Action::RenamePipeline { p, name } => {
+                let id = self.pipeline_id(p);
+                self.ws.rename_pipeline(&id, &name)
+            }
+            Action::SetCurrency { p, code } => {
+                let id = self.pipeline_id(p);
+                self.ws
+                    .set_pipeline_currency(&id, Currency::parse(code).unwrap())
+            }
+            Action::DuplicatePipeline { p, name } => {
+                let id = self.pipeline_id(p);
+                let mut n = self.next_id;
+                let result = self.ws.duplicate_pipeline(&id, &name, now, &mut || {
+                    n += 1;
+                    format!("id-{n}")
+                });
+                self.next_id = n;
+                result.map(|_| ())
+            }
+            Action::DeletePipeline { p } => {
+                let id = self.pipeline_id(p);
+                self.ws.delete_pipeline(&id).map(|_| ())
+            }
+            Action::AddStage {
+                p,
+                at,
+                name,
+                probability,
+                reuse_id,
+            } => {
+                let id = self.pipeline_id(p);
+                let stage_id = if reuse_id {
+                    self.used_stage_id()
+                } else {
+                    self.new_id()
+                };
+                let draft = StageDraft {
+                    name,
+                    guidance: String::new(),
+                    probability,
+                    rot_days: 14,
+                };
+                self.ws.add_stage(&id, at, stage_id, draft)
+            }
+            Action::EditStage {
+                p,
+                s,
+                name,
+                probability,
+                rot_days,
+            } => {
+                let id = self.pipeline_id(p);
+                let stage_id = self.stage_id(&id, s);
+                let draft = StageDraft {
+                    name,
+                    guidance: "g".into(),
+                    probability,
+                    rot_days,
+                };
+                self.ws.edit_stage(&id, &stage_id, draft)
+            }
+            Action::ReorderStage { p, s, to } => {
+                let id = self.pipeline_id(p);
+                let stage_id = self.stage_id(&id, s);
+                self.ws.reorder_stage(&id, &stage_id, to)
+            }
+            Action::RemoveStage { p, s, target } => {
+                let id = self.pipeline_id(p);
+                let stage_id = self.stage_id(&id, s);
+                let target = target.map(|t| self.stage_id(&id, t));
+                self.ws
+                    .remove_stage(&id, &stage_id, target.as_deref(), now)
+                    .map(|_| ())
+            }
+            Action::AddDeal {
+                p,
+                s,
+                title,
+                minor,
+                reuse_id,
+            } => {
+                let id = self.pipeline_id(p);
+                let stage_id = self.stage_id(&id, s);
+                let deal_id = if reuse_id {
+                    self.used_deal_id()
+                } else {
+                    self.new_id()
+                };
+                let draft = DealDraft::quick(&title, Money::new(minor, Currency::nok()));
+                self.ws
+                    .add_deal(&id, &stage_id, deal_id, draft, now)
+                    .map(|_| ())
+            }
+            Action::SaveDeal {
+                d,
+                title,
+                minor,
+                probability,
+                s,
+                notes,
+            } => {
+                let deal_id = self.deal_id(d);
+                let (pipeline_id, stage_now) = self
+                    .ws
+                    .deal(&deal_id)
+                    .map(|d| (d.pipeline_id.clone(), d.stage_id.clone()))
+                    .unwrap_or_default();
+                // Often the stage is left as it is, as in most saves.
+                let to_stage = if s % 2 == 0 {
+                    stage_now
+                } else {
+                    self.stage_id(&pipeline_id, s / 2)
+                };
+                let draft = DealDraft {
+                    title,
+                    organisation: "Org".into(),
+                    contact: Contact::default(),
+                    amount: Money::new(minor, Currency::parse("EUR").unwrap()),
+                    expected_close: NaiveDate::from_ymd_opt(2026, 6, 30),
+                    probability,
+                    notes,
+                    next_step: NextStep {
+                        text: "Call".into(),
+                        due: None,
+                    },
+                };
+                self.ws.save_deal(&deal_id, draft, &to_stage, now)
+            }
+            Action::MoveDeal { d, s, index } => {
+                let deal_id = self.deal_id(d);
+                let pipeline_id = self
+                    .ws
+                    .deal(&deal_id)
+                    .map(|d| d.pipeline_id.clone())
+                    .unwrap_or_default();
+                let stage_id = self.stage_id(&pipeline_id, s);
+                self.ws.move_deal(&deal_id, &stage_id, index, now)
+            }
+            Action::MarkWon { d } => {
+                let deal_id = self.deal_id(d);
+                self.ws.mark_won(&deal_id, now)
+            }
+            Action::MarkLost { d, reason } => {
+                let deal_id = self.deal_id(d);
+                self.ws.mark_lost(&deal_id, &reason, "note", now)
+            }
+            Action::Reopen { d } => {
+                let deal_id = self.deal_id(d);
+                self.ws.reopen(&deal_id, now)
+            }
+            Action::DeleteDeal { d } => {
+                let deal_id = self.deal_id(d);
+                self.ws.delete_deal(&deal_id)
+            }
+            Action::RemoveSamples { p } => {
+                let id = self.pipeline_id(p);
+                self.ws.remove_sample_deals(&id);
+                Ok(())
+            }
+            Action::AddLostReason { reason } => self.ws.add_lost_reason(&reason),
+            Action::RemoveLostReason { r } => {
+                let reason = pick(&self.ws.lost_reasons, r, "no such reason".into());
+                self.ws.remove_lost_reason(&reason)
+            }
+            Action::AddBesideOwnBackup => {
+                let file = export_workspace(&self.ws, "test", now);
+                let backup = parse_backup(file.as_bytes()).expect("its own backup imports");
+                let mut n = self.next_id;
+                add_beside(&mut self.ws, backup.workspace, &mut || {
+                    n += 1;
+                    format!("id-{n}")
+                });
+                self.next_id = n;
+                Ok(())
+            }
+            Action::ReplaceWithOwnBackup => {
+                let file = export_workspace(&self.ws, "test", now);
+                let backup = parse_backup(file.as_bytes()).expect("its own backup imports");
+                replace(&mut self.ws, backup.workspace);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The invariant: valid by the import's rules, and export → import → export is identical.
+fn assert_restorable(ws: &Workspace, now: DateTime<Utc>) {
+    assert_eq!(check_workspace(ws), Ok(()), "{ws:#?}");
+    let file = export_workspace(ws, "test", now);
+    let file = verify_export(file).expect("the export passes its own check");
+    let backup = parse_backup(file.as_bytes()).expect("the export imports");
+    assert_eq!(&backup.workspace, ws);
+    assert_eq!(export_workspace(&backup.workspace, "test", now), file);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_sequence_of_user_actions_keeps_the_workspace_valid_and_restorable(
+        actions in prop::collection::vec(action_strategy(), 1..45),
+    ) {
+        let mut world = World { ws: Workspace::default(), next_id: 0 };
+        for (step, action) in actions.iter().enumerate() {
+            let now = start() + Duration::minutes(step as i64 * 37);
+            let before = world.ws.clone();
+            if world.act(action, now).is_err() {
+                prop_assert_eq!(&world.ws, &before, "a failed {:?} changed the workspace", action);
+            }
+            assert_restorable(&world.ws, now);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The four cases of the issue, at the level of the core.
+
+#[test]
+fn a_name_too_long_with_sample_deals_leaves_the_workspace_untouched() {
+    let mut ws = Workspace::default();
+    let mut n = 0;
+    let mut ids = || {
+        n += 1;
+        format!("id-{n}")
+    };
+    let name = "n".repeat(MAX_NAME_CHARS + 1);
+    let pipeline = pipeline_from_template(
+        TemplateKind::Startup,
+        Lang::En,
+        &name,
+        Currency::nok(),
+        start(),
+        &mut ids,
+    );
+    let reasons = default_lost_reasons(false);
+    let deals = sample_deals(&pipeline, Lang::En, &reasons, start(), &mut ids);
+    assert_eq!(deals.len(), 13);
+    assert_eq!(
+        ws.create_pipeline(pipeline, deals, reasons),
+        Err(DomainError::NameTooLong {
+            max: MAX_NAME_CHARS
+        })
+    );
+    assert_eq!(ws, Workspace::default());
+}
+
+fn startup_with_samples() -> Workspace {
+    let mut ws = Workspace::default();
+    let mut n = 0;
+    let mut ids = || {
+        n += 1;
+        format!("id-{n}")
+    };
+    let pipeline = pipeline_from_template(
+        TemplateKind::Startup,
+        Lang::En,
+        "Sales",
+        Currency::nok(),
+        start(),
+        &mut ids,
+    );
+    let reasons = default_lost_reasons(false);
+    let deals = sample_deals(&pipeline, Lang::En, &reasons, start(), &mut ids);
+    ws.create_pipeline(pipeline, deals, reasons).unwrap();
+    ws
+}
+
+fn entries_of(ws: &Workspace) -> Vec<(String, String)> {
+    let mut entries = vec![(META_KEY.to_string(), encode_meta(ws))];
+    entries.extend(ws.deals.iter().map(|d| (deal_key(&d.id), encode_deal(d))));
+    entries
+}
+
+#[test]
+fn an_unreadable_workspace_record_brings_every_deal_back_in_recovered_deals() {
+    let ws = startup_with_samples();
+    let mut entries = entries_of(&ws);
+    entries[0].1 = "{\"broken".into();
+    for lang in Lang::ALL {
+        let loaded = load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())), lang);
+        assert_eq!(loaded.unreadable.len(), 1);
+        assert_eq!(loaded.ws.deals.len(), ws.deals.len(), "no deal is hidden");
+        assert_eq!(loaded.ws.pipelines.len(), 1);
+        let recovered = &loaded.ws.pipelines[0];
+        assert_eq!(
+            recovered.id, ws.pipelines[0].id,
+            "it takes the lost pipeline's id"
+        );
+        let expected_name = match lang {
+            Lang::Nb => "Gjenopprettede avtaler",
+            Lang::En => "Recovered deals",
+        };
+        assert_eq!(recovered.name, expected_name);
+        // Rebuilt from the deals' stage ids, in the order their histories show.
+        let original: Vec<&str> = ws.pipelines[0]
+            .stages
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        let rebuilt: Vec<&str> = recovered.stages.iter().map(|s| s.id.as_str()).collect();
+        let mut expected = original.clone();
+        expected.retain(|id| rebuilt.contains(id));
+        assert_eq!(rebuilt, expected);
+        assert_eq!(loaded.recovered.n_deals, ws.deals.len());
+        assert_restorable(&loaded.ws, start());
+    }
+}
+
+#[test]
+fn a_deal_whose_stage_was_removed_in_another_tab_gets_its_stage_back() {
+    let mut ws = startup_with_samples();
+    let pipeline_id = ws.pipelines[0].id.clone();
+    let removed = ws.pipelines[0].stages[1].id.clone();
+    let n_in_removed = ws.deals.iter().filter(|d| d.stage_id == removed).count();
+    assert!(n_in_removed > 0);
+    ws.pipelines[0].stages.retain(|s| s.id != removed);
+    let report = recover(&mut ws, Lang::En);
+    assert_eq!(report.n_deals, n_in_removed);
+    assert_eq!(report.n_stages_restored, 1);
+    let pipeline = ws.pipeline(&pipeline_id).unwrap();
+    assert_eq!(pipeline.stages.last().unwrap().id, removed);
+    assert_eq!(pipeline.stages.last().unwrap().name, "Recovered stage");
+    assert_restorable(&ws, start());
+}
+
+#[test]
+fn another_tabs_deal_in_a_pipeline_this_tab_lacks_is_recovered_not_hidden() {
+    let other_tab = startup_with_samples();
+    let (mut ws, mut saved) = (Workspace::default(), Saved::default());
+    let deal = &other_tab.deals[0];
+    let adopted = adopt(
+        &mut ws,
+        &mut saved,
+        &deal_key(&deal.id),
+        Some(&encode_deal(deal)),
+        Lang::En,
+    );
+    let Adopted::Changed(report) = adopted else {
+        panic!("the deal was not taken: {adopted:?}");
+    };
+    assert_eq!(report.n_deals, 1);
+    assert_eq!(ws.deals, vec![deal.clone()]);
+    assert_eq!(ws.pipelines[0].id, deal.pipeline_id);
+    assert_restorable(&ws, start());
+}
+
+#[test]
+fn another_tabs_record_that_breaks_the_rules_is_not_taken() {
+    let mut ws = startup_with_samples();
+    let before = ws.clone();
+    let mut saved = Saved::default();
+    let mut deal = ws.deals[0].clone();
+    deal.title = "t".repeat(MAX_NAME_CHARS + 1);
+    let adopted = adopt(
+        &mut ws,
+        &mut saved,
+        &deal_key(&deal.id),
+        Some(&encode_deal(&deal)),
+        Lang::En,
+    );
+    assert!(
+        matches!(&adopted, Adopted::Unreadable(err) if err.to_string().contains("too long")),
+        "{adopted:?}"
+    );
+    assert_eq!(ws, before);
+
+    let mut meta = serde_json::from_str::<serde_json::Value>(&encode_meta(&ws)).unwrap();
+    meta["pipelines"][0]["stages"] = serde_json::json!([]);
+    let adopted = adopt(
+        &mut ws,
+        &mut saved,
+        META_KEY,
+        Some(&meta.to_string()),
+        Lang::En,
+    );
+    assert!(matches!(adopted, Adopted::Unreadable(_)), "{adopted:?}");
+    assert_eq!(ws, before);
+}
+
+#[test]
+fn a_first_visit_plans_no_write_until_something_changes() {
+    let loaded = load(std::iter::empty(), Lang::En);
+    let saved = Saved::from_loaded(&loaded, None);
+    // The empty workspace differs from "nothing stored" only by its record; the app's
+    // save effect skips its first run, and the plan for a changed workspace starts with it.
+    let mut ws = loaded.ws.clone();
+    ws.add_lost_reason("Price").unwrap();
+    let writes = plan(&ws, &saved);
+    assert!(matches!(&writes[..], [Write::Put { key, .. }] if key == META_KEY));
+}
+
+#[test]
+fn an_export_its_import_refuses_is_caught_with_the_data_kept() {
+    let mut ws = startup_with_samples();
+    // A state the rules never make: a deal in a pipeline that is not there.
+    ws.pipelines.clear();
+    let raw = export_workspace(&ws, "test", start());
+    let failed = verify_export(raw.clone()).expect_err("the check catches it");
+    assert_eq!(failed.raw, raw, "the data is handed over unchanged");
+    assert!(
+        matches!(failed.error, ImportError::UnknownPipeline { .. }),
+        "{:?}",
+        failed.error
+    );
+    assert!(check_workspace(&ws).is_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Two tabs, one deal: the editor's merge.
+
+fn edit_of(title: &str, notes: &str, stage: &str) -> DealEdit {
+    let mut draft = DealDraft::quick(title, Money::new(100, Currency::nok()));
+    draft.notes = notes.into();
+    DealEdit {
+        draft,
+        stage_id: stage.into(),
+    }
+}
+
+#[test]
+fn a_field_changed_on_one_side_only_keeps_that_sides_value() {
+    let base = edit_of("Old title", "", "lead");
+    let theirs = edit_of("New title", "", "lead");
+    let mine = edit_of("Old title", "My notes", "proposal");
+    let merged = merge_edit(&base, &theirs, &mine).unwrap();
+    assert_eq!(merged, edit_of("New title", "My notes", "proposal"));
+}
+
+#[test]
+fn a_field_both_sides_changed_differently_is_a_conflict_to_settle() {
+    let base = edit_of("Old", "", "lead");
+    let theirs = edit_of("Theirs", "n", "lead");
+    let mine = edit_of("Mine", "n", "lead");
+    assert_eq!(merge_edit(&base, &theirs, &mine), Err(vec![Field::Title]));
+    // The same change on both sides is no conflict.
+    let mine = edit_of("Theirs", "", "lead");
+    assert_eq!(
+        merge_edit(&base, &theirs, &mine),
+        Ok(edit_of("Theirs", "n", "lead"))
+    );
+}
