@@ -83,7 +83,7 @@ fn a_workspace_round_trips_through_real_local_storage() {
         report.error.is_none() && report.conflicts.is_empty(),
         "{report:?}"
     );
-    let startup = local::load().unwrap();
+    let startup = local::load(pipewright::i18n::Lang::En).unwrap();
     assert!(startup.unreadable.is_empty());
     let mut loaded = startup.loaded.ws;
     loaded.deals.sort_by(|a, b| a.id.cmp(&b.id));
@@ -120,7 +120,7 @@ fn an_unreadable_stored_value_is_kept_and_never_overwritten() {
     local::apply(codec::plan(&ws, &saved), &mut saved);
     let corrupt = "{\"format\":\"pipewright-deal\",\"version\":1,\"deal\":{broken";
     local::set(&codec::deal_key("deal-a"), corrupt).unwrap();
-    let startup = local::load().unwrap();
+    let startup = local::load(pipewright::i18n::Lang::En).unwrap();
     assert_eq!(startup.unreadable.len(), 1);
     let unreadable = &startup.unreadable[0];
     assert_eq!(unreadable.key, codec::deal_key("deal-a"));

@@ -78,9 +78,9 @@ pub struct UncheckedExport {
 
 /// Runs an exported file through the import's own validation before it is offered for
 /// download, so a backup the app writes is always one it reads back.
-pub fn verify_export(raw: String) -> Result<String, UncheckedExport> {
+pub fn verify_export(raw: String) -> Result<String, Box<UncheckedExport>> {
     match parse_backup(raw.as_bytes()) {
         Ok(_) => Ok(raw),
-        Err(error) => Err(UncheckedExport { raw, error }),
+        Err(error) => Err(Box::new(UncheckedExport { raw, error })),
     }
 }
