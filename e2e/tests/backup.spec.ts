@@ -32,7 +32,11 @@ import {
   chooseBackupFile,
   importPreview,
   storageSnapshot,
+  download,
+  exportBackup,
+  byId,
 } from './fixtures';
+import type { BackupFile, Workspace } from './fixtures';
 import type { JSHandle, Locator, Page } from '@playwright/test';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -46,48 +50,7 @@ function corpus(name: string): Buffer {
   return fs.readFileSync(path.join(CORPUS, name));
 }
 
-// ---------------------------------------------------------------- types of the file
-
-type Stage = { id: string; name: string; probability: number };
-type Pipeline = { id: string; name: string; currency: string; stages: Stage[] };
-type Deal = {
-  id: string;
-  pipeline_id: string;
-  stage_id: string;
-  rank: number;
-  title: string;
-  organisation: string;
-  notes: string;
-  amount: { minor: number; currency: string };
-  status: { kind: string; at?: string; reason?: string; note?: string };
-  history: { from: string | null; to: string; at: string }[];
-  [field: string]: unknown;
-};
-type Workspace = { pipelines: Pipeline[]; deals: Deal[]; lost_reasons: string[] };
-type BackupFile = { format: string; version: number; app_version: string; exported_at: string; workspace: Workspace };
-
 // ---------------------------------------------------------------- helpers
-
-/** Clicks `button` and returns the downloaded file's suggested name and text. */
-async function download(page: Page, button: Locator): Promise<{ name: string; text: string }> {
-  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
-  expect(await file.failure(), `download of ${file.suggestedFilename()}`).toBeNull();
-  const text = fs.readFileSync((await file.path())!, 'utf8');
-  return { name: file.suggestedFilename(), text };
-}
-
-/** Exports the whole workspace from the backup screen and parses the file. */
-async function exportBackup(page: Page): Promise<{ name: string; text: string; file: BackupFile }> {
-  const got = await download(page, backupPanel(page).getByRole('button', { name: 'Export backup', exact: true }));
-  return { ...got, file: JSON.parse(got.text) as BackupFile };
-}
-
-/** A workspace with its deals in id order: the order of the `deals` list carries no
- *  meaning (a column's order is `rank`), and after a reload deals are read from storage in
- *  whatever order localStorage lists their keys. */
-function byId(ws: Workspace): Workspace {
-  return { ...ws, deals: [...ws.deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
-}
 
 /** `2026-11-26-1432` for a moment, in this machine's local time (the browser's too). */
 function stamp(d: Date): string {

@@ -1,6 +1,7 @@
 // Shared helpers: a page that records console errors and failed requests, so every test
 // can assert the app ran cleanly.
-import { test as base, expect, Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import { test as base, expect, Locator, Page } from '@playwright/test';
 
 export type Problems = { errors: string[]; failedRequests: string[] };
 
@@ -242,4 +243,64 @@ export async function storageSnapshot(page: Page): Promise<Record<string, string
     }
     return out;
   });
+}
+
+// ---- Backup files ----
+
+export type Stage = { id: string; name: string; probability: number };
+export type Pipeline = { id: string; name: string; currency: string; stages: Stage[] };
+export type Deal = {
+  id: string;
+  pipeline_id: string;
+  stage_id: string;
+  rank: number;
+  title: string;
+  organisation: string;
+  notes: string;
+  amount: { minor: number; currency: string };
+  status: { kind: string; at?: string; reason?: string; note?: string };
+  history: { from: string | null; to: string; at: string }[];
+  [field: string]: unknown;
+};
+export type Workspace = { pipelines: Pipeline[]; deals: Deal[]; lost_reasons: string[] };
+export type BackupFile = { format: string; version: number; app_version: string; exported_at: string; workspace: Workspace };
+
+
+/** Clicks `button` and returns the downloaded file's suggested name and text. */
+export async function download(page: Page, button: Locator): Promise<{ name: string; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(await file.failure(), `download of ${file.suggestedFilename()}`).toBeNull();
+  const text = fs.readFileSync((await file.path())!, 'utf8');
+  return { name: file.suggestedFilename(), text };
+}
+
+/** Exports the whole workspace from the backup screen and parses the file. */
+export async function exportBackup(page: Page): Promise<{ name: string; text: string; file: BackupFile }> {
+  const got = await download(page, backupPanel(page).getByRole('button', { name: 'Export backup', exact: true }));
+  return { ...got, file: JSON.parse(got.text) as BackupFile };
+}
+
+/** A workspace with its deals in id order: the order of the `deals` list carries no
+ *  meaning (a column's order is `rank`), and after a reload deals are read from storage in
+ *  whatever order localStorage lists their keys. */
+export function byId(ws: Workspace): Workspace {
+  return { ...ws, deals: [...ws.deals].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+}
+
+
+/**
+ * Every state a user can reach exports a backup the app's own import accepts: exports the
+ * workspace, imports that file ("Replace"), exports again, and checks the two files are the
+ * same but for the export time. Returns the first file; leaves the backup screen open.
+ */
+export async function expectRoundTrip(page: Page): Promise<BackupFile> {
+  if ((await backupPanel(page).count()) === 0) await openBackups(page);
+  const first = await exportBackup(page);
+  await chooseBackupFile(page, first.name, first.text);
+  await importPreview(page).getByRole('button', { name: 'Replace everything I have now', exact: true }).click();
+  await expect(backupPanel(page).getByText(/^Imported \(pipelines \/ deals: /)).toBeVisible();
+  const second = await exportBackup(page);
+  const untimed = (text: string) => text.replace(/"exported_at": "[^"]*"/, '"exported_at": ""');
+  expect(untimed(second.text)).toEqual(untimed(first.text));
+  return first.file;
 }

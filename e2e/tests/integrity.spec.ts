@@ -1,0 +1,187 @@
+// Integrity, as a new user meets it: every state the app reaches is valid, stored, and
+// restorable from its own backup. One test per way the app once broke that promise: a
+// too-long name with sample deals, an unreadable workspace record, two tabs editing one
+// deal, and an editor save whose stage change cannot be made.
+import {
+  test,
+  expect,
+  open,
+  createPipeline,
+  quickAdd,
+  card,
+  reload,
+  board,
+  stageHeadings,
+  cardTitles,
+  pipelineSelect,
+  openEditor,
+  openSettings,
+  stageRows,
+  storedDeals,
+  storageSnapshot,
+  backupPanel,
+  closeBackups,
+  expectRoundTrip,
+  watch,
+} from './fixtures';
+import type { Page } from '@playwright/test';
+
+const STARTUP = ['Lead generation', 'Qualification', 'Demonstration', 'Negotiation', 'Closing'];
+
+function notice(page: Page) {
+  return page.locator('.banner-info');
+}
+
+test('a name that is too long with “Try … with sample deals” creates nothing, and what follows still restores', async ({ page, problems }) => {
+  await open(page);
+  await page.getByLabel('Pipeline name (optional)').fill('N'.repeat(201));
+  await page.locator('.template', { has: page.getByRole('heading', { name: 'Startup', exact: true }) })
+    .getByRole('button', { name: /^Try / }).click();
+  await expect(notice(page)).toContainText('The name is too long (at most 200 characters).');
+  // Nothing was kept: no sample deals without a pipeline, nothing stored at all.
+  await expect(page.getByRole('heading', { level: 2, name: 'Welcome to Pipewright' })).toBeVisible();
+  expect(await storageSnapshot(page)).toEqual({});
+  await reload(page);
+  expect(await storedDeals(page)).toEqual([]);
+
+  // With a name that fits, the same button gives the pipeline and its samples.
+  await page.getByLabel('Pipeline name (optional)').fill('N'.repeat(200));
+  await createPipeline(page, 'Startup', true);
+  await expect(stageHeadings(page)).toHaveText(STARTUP);
+  expect((await storedDeals(page)).length).toBe(13);
+  const file = await expectRoundTrip(page);
+  expect(file.workspace.pipelines.map((p) => p.name)).toEqual(['N'.repeat(200)]);
+  expect(file.workspace.deals.length).toBe(13);
+  void problems;
+});
+
+test('an unreadable workspace record: every deal comes back in “Recovered deals”, nothing is overwritten, and its backup restores', async ({ page, problems }) => {
+  await open(page);
+  await createPipeline(page, 'Startup', true);
+  await quickAdd(page, 'Qualification', 'Kept deal', '1000');
+  const before = await storedDeals(page);
+  const openBefore = await board(page).getByRole('listitem').count();
+  await page.evaluate(() => localStorage.setItem('pipewright.workspace', '{"broken'));
+  await reload(page);
+
+  // The deals are on a board, in a pipeline rebuilt from their stage ids, with a notice.
+  await expect(pipelineSelect(page).locator('option:checked')).toHaveText('Recovered deals');
+  await expect(notice(page)).toContainText('deals had lost their pipeline or stage');
+  await expect(notice(page)).toContainText('Recovered deals');
+  await expect(page.getByRole('alert').filter({ hasText: 'stored values could not be read' })).toBeVisible();
+  await expect(stageHeadings(page)).toHaveText(['Stage 1', 'Stage 2', 'Stage 3', 'Stage 4', 'Stage 5']);
+  await expect(board(page).getByRole('listitem')).toHaveCount(openBefore);
+  await expect(cardTitles(page, 'Stage 2')).toContainText(['Kept deal']);
+
+  // Nothing was written: the unreadable value is where it was, and kept aside too.
+  const stored = await storageSnapshot(page);
+  expect(stored['pipewright.workspace']).toBe('{"broken');
+  expect(stored['pipewright.unreadable.pipewright.workspace']).toBe('{"broken');
+  expect(await storedDeals(page)).toEqual(before);
+
+  // Its backup is one the app's own import takes back.
+  const file = await expectRoundTrip(page);
+  expect(file.workspace.deals.length).toBe(before.length);
+  await closeBackups(page);
+
+  // The first change stores the recovered pipeline; a reload shows the same board.
+  await card(page, 'Kept deal').getByLabel('Move “Kept deal” to stage').selectOption({ label: 'Stage 3' });
+  await expect(cardTitles(page, 'Stage 3')).toContainText(['Kept deal']);
+  await expect.poll(async () => (await storageSnapshot(page))['pipewright.workspace']).toContain('Recovered deals');
+  await reload(page);
+  await expect(stageHeadings(page)).toHaveText(['Stage 1', 'Stage 2', 'Stage 3', 'Stage 4', 'Stage 5']);
+  await expect(cardTitles(page, 'Stage 3')).toContainText(['Kept deal']);
+  void problems;
+});
+
+test('two tabs editing one deal: a change on one side only is merged, the same field on both sides is asked about', async ({ page, context, problems }) => {
+  const tabA = page;
+  const tabB = await context.newPage();
+  const problemsB = watch(tabB);
+  await open(tabA);
+  await createPipeline(tabA, 'Startup');
+  await quickAdd(tabA, 'Lead generation', 'Shared deal', '500');
+  await open(tabB);
+  await expect(card(tabB, 'Shared deal')).toBeVisible();
+
+  // Both editors open on the same version.
+  const editorA = await openEditor(tabA, 'Shared deal');
+  const editorB = await openEditor(tabB, 'Shared deal');
+  await editorA.getByLabel('Title', { exact: true }).fill('Renamed in A');
+  await editorA.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(editorA).toBeHidden();
+
+  // Tab B's open editor says at once that the deal changed elsewhere.
+  await expect(editorB.getByRole('status')).toContainText('This deal was changed in another tab');
+  await editorB.getByLabel('Notes', { exact: true }).fill('Notes from B');
+  await editorB.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(editorB).toBeHidden();
+  for (const tab of [tabA, tabB]) {
+    await expect(card(tab, 'Renamed in A')).toBeVisible();
+  }
+  const merged = (await storedDeals(tabA)).find((r) => r.deal.title === 'Renamed in A')!;
+  expect((merged.deal as unknown as { notes: string }).notes).toBe('Notes from B');
+
+  // Both change the title: tab B is shown both values and must choose.
+  const editorA2 = await openEditor(tabA, 'Renamed in A');
+  const editorB2 = await openEditor(tabB, 'Renamed in A');
+  await editorA2.getByLabel('Title', { exact: true }).fill('Title from A');
+  await editorA2.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(editorA2).toBeHidden();
+  await editorB2.getByLabel('Title', { exact: true }).fill('Title from B');
+  await editorB2.getByRole('button', { name: 'Save', exact: true }).click();
+  const choice = editorB2.getByRole('group', { name: 'Title' });
+  await expect(choice.getByLabel('Yours: Title from B')).toBeVisible();
+  await expect(choice.getByLabel('From the other tab: Title from A')).toBeVisible();
+  // Saving without a choice saves nothing.
+  await editorB2.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(editorB2.getByRole('alert')).toHaveText('Choose a value for each field that was changed in both places.');
+  await expect(card(tabA, 'Title from A')).toBeVisible();
+  await choice.getByLabel('Yours: Title from B').check();
+  await editorB2.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(editorB2).toBeHidden();
+  for (const tab of [tabA, tabB]) {
+    await expect(card(tab, 'Title from B')).toBeVisible();
+    await expect(card(tab, 'Title from A')).toHaveCount(0);
+  }
+  const final = (await storedDeals(tabA)).find((r) => r.deal.title === 'Title from B')!;
+  expect((final.deal as unknown as { notes: string }).notes).toBe('Notes from B');
+  await expectRoundTrip(tabA);
+
+  expect(problemsB.errors, 'console errors in tab B').toEqual([]);
+  void problems;
+});
+
+test('an editor save whose stage change cannot be made saves nothing and keeps the dialog open', async ({ page, context, problems }) => {
+  const tabA = page;
+  const tabB = await context.newPage();
+  const problemsB = watch(tabB);
+  await open(tabA);
+  await createPipeline(tabA, 'Startup');
+  await quickAdd(tabA, 'Lead generation', 'Moving deal', '700');
+  await open(tabB);
+  await expect(card(tabB, 'Moving deal')).toBeVisible();
+
+  // Tab B edits the title and picks the stage "Negotiation" ...
+  const editor = await openEditor(tabB, 'Moving deal');
+  await editor.getByLabel('Title', { exact: true }).fill('Should not be saved');
+  await editor.getByLabel('Stage', { exact: true }).selectOption({ label: 'Negotiation' });
+  // ... while tab A removes that (empty) stage.
+  await openSettings(tabA);
+  const negotiation = stageRows(tabA).nth(3);
+  await expect(negotiation.getByLabel('Stage name', { exact: true })).toHaveValue('Negotiation');
+  await negotiation.getByRole('button', { name: 'Remove stage', exact: true }).click();
+  await expect(stageRows(tabA)).toHaveCount(4);
+
+  await editor.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(editor.getByRole('alert')).toHaveText('The stage no longer exists (perhaps removed in another tab).');
+  await expect(editor).toBeVisible();
+  // One change, all or nothing: the title was not saved either.
+  expect((await storedDeals(tabB)).map((r) => r.deal.title)).toEqual(['Moving deal']);
+  await expect(card(tabB, 'Moving deal')).toBeVisible();
+  await editor.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expectRoundTrip(tabB);
+
+  expect(problemsB.errors, 'console errors in tab B').toEqual([]);
+  void problems;
+});
