@@ -699,3 +699,100 @@ fn a_field_both_sides_changed_differently_is_a_conflict_to_settle() {
         Ok(edit_of("Theirs", "n", "lead"))
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Another tab takes this tab's writes one `storage` event at a time.
+
+/// Applies `change` in tab A and hands each planned write to tab B as its storage event
+/// would: after every single one, B's workspace is valid and needed no recovery.
+fn other_tab_follows(ws: &Workspace, change: impl FnOnce(&mut Workspace)) {
+    let entries = entries_of(ws);
+    let open_tab = || {
+        let loaded = load(
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            Lang::En,
+        );
+        let saved = Saved::from_loaded(&loaded, Some(entries[0].1.clone()));
+        (loaded.ws, saved)
+    };
+    let (mut tab_a, saved_a) = open_tab();
+    let (mut tab_b, mut saved_b) = open_tab();
+    change(&mut tab_a);
+    for write in plan(&tab_a, &saved_a) {
+        let (key, value) = match &write {
+            Write::Put { key, value, .. } => (key.clone(), Some(value.clone())),
+            Write::Remove { key, .. } => (key.clone(), None),
+        };
+        let adopted = adopt(&mut tab_b, &mut saved_b, &key, value.as_deref(), Lang::En);
+        assert!(
+            matches!(&adopted, Adopted::Changed(r) if r.is_empty()),
+            "{key}: {adopted:?}"
+        );
+        assert_eq!(check_workspace(&tab_b), Ok(()), "after {key}");
+    }
+    tab_b.deals.sort_by(|a, b| a.id.cmp(&b.id));
+    tab_a.deals.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(tab_b, tab_a);
+}
+
+#[test]
+fn another_tab_taking_writes_one_at_a_time_never_sees_a_deal_without_its_place() {
+    let ws = startup_with_samples();
+    let pipeline_id = ws.pipelines[0].id.clone();
+    let stages: Vec<String> = ws.pipelines[0]
+        .stages
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+
+    // A stage removed with its deals moved on.
+    other_tab_follows(&ws, |ws| {
+        let n = ws
+            .remove_stage(&pipeline_id, &stages[1], Some(&stages[0]), start())
+            .unwrap();
+        assert!(n > 0);
+    });
+    // A pipeline deleted with its deals.
+    other_tab_follows(&ws, |ws| {
+        ws.delete_pipeline(&pipeline_id).unwrap();
+    });
+    // A new pipeline with sample deals.
+    other_tab_follows(&ws, |ws| {
+        let mut n = 1000;
+        let mut ids = || {
+            n += 1;
+            format!("new-{n}")
+        };
+        let pipeline = pipeline_from_template(
+            TemplateKind::Consulting,
+            Lang::En,
+            "Second",
+            Currency::nok(),
+            start(),
+            &mut ids,
+        );
+        let deals = sample_deals(
+            &pipeline,
+            Lang::En,
+            &ws.lost_reasons.clone(),
+            start(),
+            &mut ids,
+        );
+        ws.create_pipeline(pipeline, deals, Vec::new()).unwrap();
+    });
+    // A new stage, and a deal moved into it.
+    other_tab_follows(&ws, |ws| {
+        let draft = StageDraft {
+            name: "Pilot".into(),
+            guidance: String::new(),
+            probability: 60,
+            rot_days: 10,
+        };
+        ws.add_stage(&pipeline_id, 2, "pilot".into(), draft)
+            .unwrap();
+        let deal_id = ws.deals[0].id.clone();
+        if ws.deals[0].status.is_open() {
+            ws.move_deal(&deal_id, "pilot", 0, start()).unwrap();
+        }
+    });
+}

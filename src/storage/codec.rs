@@ -355,9 +355,11 @@ pub enum Expect {
     DealRev(u64),
 }
 
-/// The writes that bring storage up to date with `ws`: only what changed. Removed deals go
-/// first, then the workspace record, then changed deals, so another tab that takes them in
-/// one at a time never sees a deal without its pipeline (which it would have to recover).
+/// The writes that bring storage up to date with `ws`: only what changed. Another tab takes
+/// them in one at a time, so they are ordered for it never to see a deal without its place
+/// (which it would have to recover): removed deals first; then changed deals whose stage the
+/// stored workspace record already has (a stage removed with its deals moved on); then the
+/// record; then deals in stages only the new record has (a new pipeline's sample deals).
 pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     let mut writes = Vec::new();
     let present: std::collections::HashSet<&str> = ws.deals.iter().map(|d| d.id.as_str()).collect();
@@ -374,15 +376,29 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
         });
     }
     let meta = encode_meta(ws);
-    if saved.meta.as_deref() != Some(meta.as_str())
-        && !saved.protected.iter().any(|k| k == META_KEY)
-    {
-        writes.push(Write::Put {
-            key: META_KEY.to_string(),
-            value: meta,
-            expect: Expect::Meta(saved.meta.clone()),
-        });
-    }
+    let meta_write = (saved.meta.as_deref() != Some(meta.as_str())
+        && !saved.protected.iter().any(|k| k == META_KEY))
+    .then(|| Write::Put {
+        key: META_KEY.to_string(),
+        value: meta,
+        expect: Expect::Meta(saved.meta.clone()),
+    });
+    // The stages the stored record has, looked up only when the record is rewritten.
+    let stored_stages: std::collections::HashSet<(String, String)> = match &meta_write {
+        Some(_) => saved
+            .meta
+            .as_deref()
+            .and_then(|raw| decode_meta(raw).ok())
+            .map(|(pipelines, _)| {
+                pipelines
+                    .iter()
+                    .flat_map(|p| p.stages.iter().map(|s| (p.id.clone(), s.id.clone())))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    let mut after_meta = Vec::new();
     for deal in &ws.deals {
         let saved_rev = saved.deal_revs.get(&deal.id).copied();
         if saved_rev != Some(deal.rev) {
@@ -390,13 +406,21 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
             if saved.protected.contains(&key) {
                 continue;
             }
-            writes.push(Write::Put {
+            let write = Write::Put {
                 key,
                 value: encode_deal(deal),
                 expect: saved_rev.map_or(Expect::Nothing, Expect::DealRev),
-            });
+            };
+            let place = (deal.pipeline_id.clone(), deal.stage_id.clone());
+            if meta_write.is_none() || stored_stages.contains(&place) {
+                writes.push(write);
+            } else {
+                after_meta.push(write);
+            }
         }
     }
+    writes.extend(meta_write);
+    writes.extend(after_meta);
     writes
 }
 
