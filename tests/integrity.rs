@@ -29,6 +29,15 @@ fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
 }
 
+/// Ids "prefix-1", "prefix-2", … in the order they are asked for.
+fn id_source(prefix: &'static str) -> impl FnMut() -> String {
+    let mut n = 0;
+    move || {
+        n += 1;
+        format!("{prefix}-{n}")
+    }
+}
+
 /// A name for a pipeline, stage or deal: usually fine, sometimes blank or too long.
 fn name_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -478,11 +487,7 @@ proptest! {
 #[test]
 fn a_name_too_long_with_sample_deals_leaves_the_workspace_untouched() {
     let mut ws = Workspace::default();
-    let mut n = 0;
-    let mut ids = || {
-        n += 1;
-        format!("id-{n}")
-    };
+    let mut ids = id_source("id");
     let name = "n".repeat(MAX_NAME_CHARS + 1);
     let pipeline = pipeline_from_template(
         TemplateKind::Startup,
@@ -506,11 +511,7 @@ fn a_name_too_long_with_sample_deals_leaves_the_workspace_untouched() {
 
 fn startup_with_samples() -> Workspace {
     let mut ws = Workspace::default();
-    let mut n = 0;
-    let mut ids = || {
-        n += 1;
-        format!("id-{n}")
-    };
+    let mut ids = id_source("id");
     let pipeline = pipeline_from_template(
         TemplateKind::Startup,
         Lang::En,
@@ -758,11 +759,7 @@ fn another_tab_taking_writes_one_at_a_time_never_sees_a_deal_without_its_place()
     });
     // A new pipeline with sample deals.
     other_tab_follows(&ws, |ws| {
-        let mut n = 1000;
-        let mut ids = || {
-            n += 1;
-            format!("new-{n}")
-        };
+        let mut ids = id_source("new");
         let pipeline = pipeline_from_template(
             TemplateKind::Consulting,
             Lang::En,

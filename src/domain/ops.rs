@@ -356,7 +356,6 @@ impl Workspace {
             .pipeline(id)
             .ok_or(DomainError::PipelineNotFound)?
             .clone();
-        let used = self.stage_ids_in_use();
         let copy = Pipeline {
             id: new_id(),
             name: copy_name.trim().to_string(),
@@ -371,18 +370,7 @@ impl Workspace {
                 .collect(),
             created_at: now,
         };
-        check_id(&copy.id)?;
-        if self.pipeline(&copy.id).is_some() || self.deals.iter().any(|d| d.pipeline_id == copy.id)
-        {
-            return Err(DomainError::IdTaken);
-        }
-        let mut seen = HashSet::new();
-        for stage in &copy.stages {
-            check_id(&stage.id)?;
-            if used.contains(stage.id.as_str()) || !seen.insert(stage.id.as_str()) {
-                return Err(DomainError::IdTaken);
-            }
-        }
+        self.check_new_pipeline(&copy)?;
         let copy_id = copy.id.clone();
         self.pipelines.push(copy);
         Ok(copy_id)
