@@ -1,7 +1,7 @@
 // Shared helpers: a page that records console errors and failed requests, so every test
 // can assert the app ran cleanly.
 import * as fs from 'node:fs';
-import { test as base, expect, Locator, Page } from '@playwright/test';
+import { test as base, expect, Browser, Locator, Page } from '@playwright/test';
 
 export type Problems = { errors: string[]; failedRequests: string[] };
 
@@ -290,17 +290,31 @@ export function byId(ws: Workspace): Workspace {
 
 /**
  * Every state a user can reach exports a backup the app's own import accepts: exports the
- * workspace, imports that file ("Replace"), exports again, and checks the two files are the
- * same but for the export time. Returns the first file; leaves the backup screen open.
+ * workspace from `page`, imports the file ("Replace") in a fresh browser, and exports it
+ * there: the same file but for the export time. After a reload there (stored, not only
+ * shown) the workspace is still the same. Returns the file; leaves `page` on its backup
+ * screen.
  */
-export async function expectRoundTrip(page: Page): Promise<BackupFile> {
+export async function expectRoundTrip(page: Page, browser: Browser): Promise<BackupFile> {
   if ((await backupPanel(page).count()) === 0) await openBackups(page);
   const first = await exportBackup(page);
-  await chooseBackupFile(page, first.name, first.text);
-  await importPreview(page).getByRole('button', { name: 'Replace everything I have now', exact: true }).click();
-  await expect(backupPanel(page).getByText(/^Imported \(pipelines \/ deals: /)).toBeVisible();
-  const second = await exportBackup(page);
-  const untimed = (text: string) => text.replace(/"exported_at": "[^"]*"/, '"exported_at": ""');
-  expect(untimed(second.text)).toEqual(untimed(first.text));
+  const context = await browser.newContext();
+  try {
+    const fresh = await context.newPage();
+    const problems = watch(fresh);
+    await open(fresh);
+    await openBackups(fresh);
+    await chooseBackupFile(fresh, first.name, first.text);
+    await importPreview(fresh).getByRole('button', { name: 'Replace everything I have now', exact: true }).click();
+    await expect(backupPanel(fresh).getByText(/^Imported \(pipelines \/ deals: /)).toBeVisible();
+    const untimed = (text: string) => text.replace(/"exported_at": "[^"]*"/, '"exported_at": ""');
+    expect(untimed((await exportBackup(fresh)).text)).toEqual(untimed(first.text));
+    await reload(fresh);
+    await openBackups(fresh);
+    expect(byId((await exportBackup(fresh)).file.workspace)).toEqual(byId(first.file.workspace));
+    expect(problems.errors, 'console errors in the fresh browser').toEqual([]);
+  } finally {
+    await context.close();
+  }
   return first.file;
 }

@@ -32,7 +32,7 @@ function notice(page: Page) {
   return page.locator('.banner-info');
 }
 
-test('a name that is too long with “Try … with sample deals” creates nothing, and what follows still restores', async ({ page, problems }) => {
+test('a name that is too long with “Try … with sample deals” creates nothing, and what follows still restores', async ({ page, browser, problems }) => {
   await open(page);
   await page.getByLabel('Pipeline name (optional)').fill('N'.repeat(201));
   await page.locator('.template', { has: page.getByRole('heading', { name: 'Startup', exact: true }) })
@@ -49,13 +49,13 @@ test('a name that is too long with “Try … with sample deals” creates nothi
   await createPipeline(page, 'Startup', true);
   await expect(stageHeadings(page)).toHaveText(STARTUP);
   expect((await storedDeals(page)).length).toBe(13);
-  const file = await expectRoundTrip(page);
+  const file = await expectRoundTrip(page, browser);
   expect(file.workspace.pipelines.map((p) => p.name)).toEqual(['N'.repeat(200)]);
   expect(file.workspace.deals.length).toBe(13);
   void problems;
 });
 
-test('an unreadable workspace record: every deal comes back in “Recovered deals”, nothing is overwritten, and its backup restores', async ({ page, problems }) => {
+test('an unreadable workspace record: every deal comes back in “Recovered deals”, nothing is overwritten, and its backup restores', async ({ page, browser, problems }) => {
   await open(page);
   await createPipeline(page, 'Startup', true);
   await quickAdd(page, 'Qualification', 'Kept deal', '1000');
@@ -80,7 +80,7 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   expect(await storedDeals(page)).toEqual(before);
 
   // Its backup is one the app's own import takes back.
-  const file = await expectRoundTrip(page);
+  const file = await expectRoundTrip(page, browser);
   expect(file.workspace.deals.length).toBe(before.length);
   await closeBackups(page);
 
@@ -94,7 +94,7 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   void problems;
 });
 
-test('two tabs editing one deal: a change on one side only is merged, the same field on both sides is asked about', async ({ page, context, problems }) => {
+test('two tabs editing one deal: a change on one side only is merged, the same field on both sides is asked about', async ({ page, context, browser, problems }) => {
   const tabA = page;
   const tabB = await context.newPage();
   const problemsB = watch(tabB);
@@ -146,13 +146,13 @@ test('two tabs editing one deal: a change on one side only is merged, the same f
   }
   const final = (await storedDeals(tabA)).find((r) => r.deal.title === 'Title from B')!;
   expect((final.deal as unknown as { notes: string }).notes).toBe('Notes from B');
-  await expectRoundTrip(tabA);
+  await expectRoundTrip(tabA, browser);
 
   expect(problemsB.errors, 'console errors in tab B').toEqual([]);
   void problems;
 });
 
-test('an editor save whose stage change cannot be made saves nothing and keeps the dialog open', async ({ page, context, problems }) => {
+test('an editor save whose stage change cannot be made saves nothing and keeps the dialog open', async ({ page, context, browser, problems }) => {
   const tabA = page;
   const tabB = await context.newPage();
   const problemsB = watch(tabB);
@@ -180,7 +180,7 @@ test('an editor save whose stage change cannot be made saves nothing and keeps t
   expect((await storedDeals(tabB)).map((r) => r.deal.title)).toEqual(['Moving deal']);
   await expect(card(tabB, 'Moving deal')).toBeVisible();
   await editor.getByRole('button', { name: 'Cancel', exact: true }).click();
-  await expectRoundTrip(tabB);
+  await expectRoundTrip(tabB, browser);
 
   expect(problemsB.errors, 'console errors in tab B').toEqual([]);
   void problems;
