@@ -344,11 +344,8 @@ fn QuickAdd(pipeline_id: String, stage_id: String) -> impl IntoView {
         let draft = DealDraft::quick(&title.get_untracked(), Money::new(minor, currency));
         let now = browser::now();
         let id = browser::new_id();
-        match ctx
-            .ws
-            .try_update(|ws| ws.add_deal(&pid.get_value(), &sid.get_value(), id, draft, now))
-        {
-            Some(Ok(_)) => {
+        match ctx.try_apply(|ws| ws.add_deal(&pid.get_value(), &sid.get_value(), id, draft, now)) {
+            Ok(_) => {
                 ctx.announce(tf(
                     lang,
                     "deal.added",
@@ -361,8 +358,7 @@ fn QuickAdd(pipeline_id: String, stage_id: String) -> impl IntoView {
                     let _ = input.focus();
                 }
             }
-            Some(Err(err)) => error.set(Some(super::state::domain_error_text(lang, &err))),
-            None => {}
+            Err(err) => error.set(Some(super::state::domain_error_text(lang, &err))),
         }
     };
 

@@ -200,11 +200,8 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
             probability,
             rot_days,
         };
-        match ctx
-            .ws
-            .try_update(|ws| ws.edit_stage(&pid.get_value(), &sid.get_value(), draft))
-        {
-            Some(Ok(())) => {
+        match ctx.try_apply(|ws| ws.edit_stage(&pid.get_value(), &sid.get_value(), draft)) {
+            Ok(()) => {
                 error.set(None);
                 ctx.announce(tf(
                     lang,
@@ -212,8 +209,7 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
                     &[("name", name.get_untracked().trim())],
                 ));
             }
-            Some(Err(err)) => error.set(Some(domain_error_text(lang, &err))),
-            None => {}
+            Err(err) => error.set(Some(domain_error_text(lang, &err))),
         }
     };
     let shift = move |delta: isize| {
