@@ -1,6 +1,7 @@
 //! The pure core: pipelines, stages, deals, templates and totals. Nothing in here touches
 //! the browser, does I/O or reads the clock; "now" and new ids are passed in.
 
+pub mod board;
 pub mod edit_merge;
 pub mod metrics;
 pub mod model;

@@ -146,6 +146,19 @@ pub enum DecimalSeparator {
     Point,
 }
 
+/// An amount as typed in a deal form, where an empty field means 0 (a deal whose value is
+/// not known yet); anything else must read as an amount.
+pub fn parse_amount_or_zero(
+    input: &str,
+    currency: &Currency,
+    separator: DecimalSeparator,
+) -> Result<i64, AmountError> {
+    if input.trim().is_empty() {
+        return Ok(0);
+    }
+    parse_amount(input, currency, separator)
+}
+
 /// Parses an amount typed by a person ("12 500", "12 500,50", "1,250.75") into minor units.
 /// Spaces (also non-breaking and thin ones) and the other separator group thousands.
 pub fn parse_amount(

@@ -121,6 +121,18 @@ impl DealDraft {
     }
 }
 
+/// A deal's own win probability as typed: empty means "the stage's"; otherwise a whole
+/// number from 0 to 100.
+pub fn parse_probability(text: &str) -> Result<Option<u8>, DomainError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => match text.parse::<u8>() {
+            Ok(p) if p <= 100 => Ok(Some(p)),
+            _ => Err(DomainError::ProbabilityOutOfRange),
+        },
+    }
+}
+
 /// The editable fields of a stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StageDraft {
@@ -470,11 +482,7 @@ impl Workspace {
         if pipeline.stages.len() == 1 {
             return Err(DomainError::LastStage);
         }
-        let n_deals = self
-            .deals
-            .iter()
-            .filter(|d| d.pipeline_id == pipeline_id && d.stage_id == stage_id)
-            .count();
+        let n_deals = self.deals_in_stage_count(pipeline_id, stage_id);
         if n_deals > 0 {
             let target = move_deals_to.ok_or(DomainError::StageHasDeals { n_deals })?;
             if target == stage_id {

@@ -5,7 +5,8 @@
 use super::browser;
 use super::intl;
 use super::state::Ctx;
-use crate::domain::money::parse_amount;
+use crate::domain::board::Nudge;
+use crate::domain::money::parse_amount_or_zero;
 use crate::domain::totals::{pipeline_totals, stage_totals, CurrencyTotal};
 use crate::domain::{DealDraft, Money};
 use crate::i18n::{t, tf, Lang};
@@ -157,8 +158,8 @@ pub fn announce_move(ctx: Ctx, deal_id: &str, to_stage: &str) {
     }
 }
 
-/// Where a dragged card lands: before the card under the pointer, or after it when the
-/// pointer is on that card's lower half; at the end of the column otherwise.
+/// Where a dragged card lands (`Workspace::drop_index`): the card under the pointer and
+/// whether the pointer is on its lower half.
 fn drop_index(
     ctx: Ctx,
     ev: &web_sys::DragEvent,
@@ -166,33 +167,23 @@ fn drop_index(
     stage_id: &str,
     dragged: &str,
 ) -> usize {
-    let target_card = ev
+    let over = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("[data-deal-id]").ok().flatten());
+        .and_then(|el| el.closest("[data-deal-id]").ok().flatten())
+        .and_then(|card| {
+            let id = card.get_attribute("data-deal-id")?;
+            let rect = card.get_bounding_client_rect();
+            let lower_half = f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;
+            Some((id, lower_half))
+        });
     ctx.ws.with_untracked(|ws| {
-        let column: Vec<String> = ws
-            .open_deals_in_stage(pipeline_id, stage_id)
-            .into_iter()
-            .filter(|d| d.id != dragged)
-            .map(|d| d.id.clone())
-            .collect();
-        let Some(card) = target_card else {
-            return column.len();
-        };
-        let Some(over_id) = card.get_attribute("data-deal-id") else {
-            return column.len();
-        };
-        let Some(idx) = column.iter().position(|id| *id == over_id) else {
-            return column.len();
-        };
-        let rect = card.get_bounding_client_rect();
-        let lower_half = f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;
-        if lower_half {
-            idx + 1
-        } else {
-            idx
-        }
+        ws.drop_index(
+            pipeline_id,
+            stage_id,
+            dragged,
+            over.as_ref().map(|(id, lower)| (id.as_str(), *lower)),
+        )
     })
 }
 
@@ -329,16 +320,15 @@ fn QuickAdd(pipeline_id: String, stage_id: String) -> impl IntoView {
                 .map(|p| p.currency.clone())
                 .unwrap_or_else(crate::domain::Currency::nok)
         });
-        let amount_text = amount.get_untracked();
-        let minor = if amount_text.trim().is_empty() {
-            0
-        } else {
-            match parse_amount(&amount_text, &currency, lang.decimal_separator()) {
-                Ok(minor) => minor,
-                Err(err) => {
-                    error.set(Some(amount_error_text(lang, &err)));
-                    return;
-                }
+        let minor = match parse_amount_or_zero(
+            &amount.get_untracked(),
+            &currency,
+            lang.decimal_separator(),
+        ) {
+            Ok(minor) => minor,
+            Err(err) => {
+                error.set(Some(amount_error_text(lang, &err)));
+                return;
             }
         };
         let draft = DealDraft::quick(&title.get_untracked(), Money::new(minor, currency));
@@ -432,8 +422,6 @@ fn Card(deal_id: String) -> impl IntoView {
     let stale = stage.as_ref().is_some_and(|s| deal.is_stale(s, now));
     let days = deal.days_in_stage(now);
     let id = StoredValue::new(deal.id.clone());
-    let stage_id = StoredValue::new(deal.stage_id.clone());
-    let stage_ids = StoredValue::new(stages.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>());
     let dom_id = format!("card-{}", deal.id);
     let move_select_id = format!("move-{}", deal.id);
     let title = deal.title.clone();
@@ -447,31 +435,9 @@ fn Card(deal_id: String) -> impl IntoView {
         if !ev.shift_key() || ev.target() != ev.current_target() {
             return;
         }
-        let (pipeline_id, deal_id, current) = ctx.ws.with_untracked(|ws| {
-            let deal = ws.deal(&id.get_value());
-            (
-                deal.map(|d| d.pipeline_id.clone()).unwrap_or_default(),
-                id.get_value(),
-                stage_id.get_value(),
-            )
-        });
-        let ids = stage_ids.get_value();
-        let Some(col) = ids.iter().position(|s| *s == current) else {
-            return;
-        };
-        let position = ctx.ws.with_untracked(|ws| {
-            ws.open_deals_in_stage(&pipeline_id, &current)
-                .iter()
-                .position(|d| d.id == deal_id)
-                .unwrap_or(0)
-        });
-        let target = match ev.key().as_str() {
-            "ArrowRight" if col + 1 < ids.len() => Some((ids[col + 1].clone(), position)),
-            "ArrowLeft" if col > 0 => Some((ids[col - 1].clone(), position)),
-            "ArrowUp" if position > 0 => Some((current.clone(), position - 1)),
-            "ArrowDown" => Some((current.clone(), position + 1)),
-            _ => None,
-        };
+        let deal_id = id.get_value();
+        let target = Nudge::from_key(&ev.key())
+            .and_then(|nudge| ctx.ws.with_untracked(|ws| ws.nudge_target(&deal_id, nudge)));
         if let Some((to_stage, index)) = target {
             ev.prevent_default();
             if move_and_announce(ctx, &deal_id, &to_stage, index) {

@@ -5,7 +5,8 @@ use super::browser;
 use super::intl;
 use super::state::{domain_error_text, Ctx};
 use crate::domain::edit_merge::{merge_edit, DealEdit, Field};
-use crate::domain::money::{minor_to_input, parse_amount};
+use crate::domain::money::{minor_to_input, parse_amount_or_zero};
+use crate::domain::ops::parse_probability;
 use crate::domain::{Contact, Currency, DealDraft, DealStatus, Money, NextStep};
 use crate::i18n::Lang;
 use crate::i18n::{t, tf};
@@ -124,24 +125,23 @@ fn DealForm(deal_id: String) -> impl IntoView {
             error.set(Some(t(lang, "deal.error.currency").to_string()));
             return;
         };
-        let minor = match parse_amount(&amount.get_untracked(), &currency, lang.decimal_separator())
-        {
+        let minor = match parse_amount_or_zero(
+            &amount.get_untracked(),
+            &currency,
+            lang.decimal_separator(),
+        ) {
             Ok(minor) => minor,
-            Err(crate::domain::money::AmountError::Empty) => 0,
             Err(err) => {
                 error.set(Some(amount_error_text(lang, &err)));
                 return;
             }
         };
-        let probability = match probability.get_untracked().trim() {
-            "" => None,
-            text => match text.parse::<u8>() {
-                Ok(p) if p <= 100 => Some(p),
-                _ => {
-                    error.set(Some(t(lang, "error.probability").to_string()));
-                    return;
-                }
-            },
+        let probability = match parse_probability(&probability.get_untracked()) {
+            Ok(probability) => probability,
+            Err(err) => {
+                error.set(Some(domain_error_text(lang, &err)));
+                return;
+            }
         };
         let (Ok(expected_close), Ok(due)) = (
             parse_date(&expected_close.get_untracked()),

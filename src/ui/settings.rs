@@ -3,7 +3,7 @@
 
 use super::browser;
 use super::state::{domain_error_text, Ctx};
-use crate::domain::{Currency, StageDraft};
+use crate::domain::{Currency, DomainError, StageDraft};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
 
@@ -176,12 +176,8 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
         })
     });
     let n_deals = Memo::new(move |_| {
-        ctx.ws.with(|ws| {
-            ws.deals
-                .iter()
-                .filter(|d| d.pipeline_id == pid.get_value() && d.stage_id == sid.get_value())
-                .count()
-        })
+        ctx.ws
+            .with(|ws| ws.deals_in_stage_count(&pid.get_value(), &sid.get_value()))
     });
 
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -227,24 +223,22 @@ fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
     };
     let remove = move |_| {
         let lang = lang.get_untracked();
-        if n_deals.get_untracked() > 0 {
-            move_to.set(
-                others
-                    .get_untracked()
-                    .first()
-                    .map(|s| s.0.clone())
-                    .unwrap_or_default(),
-            );
-            removing.set(true);
-            return;
-        }
         let now = browser::now();
         let stage_name = name.get_untracked();
-        if ctx
-            .apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), None, now))
-            .is_some()
-        {
-            ctx.announce(tf(lang, "settings.stage_removed", &[("name", &stage_name)]));
+        // The rule says whether the stage holds deals; if it does, ask where they go.
+        match ctx.try_apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), None, now)) {
+            Ok(_) => ctx.announce(tf(lang, "settings.stage_removed", &[("name", &stage_name)])),
+            Err(DomainError::StageHasDeals { .. }) => {
+                move_to.set(
+                    others
+                        .get_untracked()
+                        .first()
+                        .map(|s| s.0.clone())
+                        .unwrap_or_default(),
+                );
+                removing.set(true);
+            }
+            Err(err) => ctx.notice.set(Some(domain_error_text(lang, &err))),
         }
     };
     let confirm_remove = move |_| {
