@@ -1,6 +1,6 @@
 //! Won and lost deals leave the board; this list shows them on request and reopens them.
 
-use super::board::deal_title;
+use super::actions::deal_title;
 use super::browser;
 use super::intl;
 use super::state::Ctx;

@@ -46,7 +46,7 @@ pub fn Gallery() -> impl IntoView {
         // One rule, all or nothing: a name the rules refuse leaves no sample deals behind.
         let created = ctx.apply(move |ws| {
             let reasons = if ws.lost_reasons.is_empty() {
-                crate::domain::model::default_lost_reasons(lang == Lang::Nb)
+                crate::domain::model::default_lost_reasons(lang)
             } else {
                 ws.lost_reasons.clone()
             };

@@ -1,6 +1,7 @@
 //! The Leptos shell: components that show the workspace and call the domain. State lives
 //! in one `RwSignal<Workspace>`; one effect writes what changed to storage (see `state`).
 
+mod actions;
 mod backup;
 mod board;
 mod browser;
@@ -9,6 +10,7 @@ mod deal_editor;
 mod gallery;
 mod insights;
 pub mod intl;
+mod messages;
 mod settings;
 mod state;
 

@@ -1,0 +1,51 @@
+//! What several components do after a change: move a deal and say where it went, and
+//! name a deal in a message. Shared by the board, the deal editor and the closed list.
+
+use super::browser;
+use super::state::Ctx;
+use crate::i18n::tf;
+use leptos::prelude::*;
+
+/// Moves a deal and tells screen readers where it went. The one path for all three ways
+/// of moving a card.
+pub fn move_and_announce(ctx: Ctx, deal_id: &str, to_stage: &str, index: usize) -> bool {
+    let now = browser::now();
+    let moved = ctx
+        .apply(|ws| ws.move_deal(deal_id, to_stage, index, now))
+        .is_some();
+    if moved {
+        announce_move(ctx, deal_id, to_stage);
+    }
+    moved
+}
+
+/// "Moved X to Y, position 2 of 5", in the live region.
+pub fn announce_move(ctx: Ctx, deal_id: &str, to_stage: &str) {
+    let lang = ctx.lang.get_untracked();
+    let text = ctx.ws.with_untracked(|ws| {
+        let deal = ws.deal(deal_id)?;
+        let pipeline = ws.pipeline(&deal.pipeline_id)?;
+        let stage = pipeline.stage(to_stage)?;
+        let column = ws.open_deals_in_stage(&pipeline.id, to_stage);
+        let position = column.iter().position(|d| d.id == deal_id)? + 1;
+        Some(tf(
+            lang,
+            "move.announce",
+            &[
+                ("deal", &deal.title),
+                ("stage", &stage.name),
+                ("position", &position.to_string()),
+                ("count", &column.len().to_string()),
+            ],
+        ))
+    });
+    if let Some(text) = text {
+        ctx.announce(text);
+    }
+}
+
+pub fn deal_title(ctx: Ctx, deal_id: &str) -> String {
+    ctx.ws
+        .with_untracked(|ws| ws.deal(deal_id).map(|d| d.title.clone()))
+        .unwrap_or_default()
+}
