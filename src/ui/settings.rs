@@ -2,7 +2,8 @@
 //! reorder, probability, stale days, guidance); and the list of lost reasons.
 
 use super::browser;
-use super::state::{domain_error_text, Ctx};
+use super::messages::domain_error_text;
+use super::state::Ctx;
 use crate::domain::{Currency, DomainError, StageDraft};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;

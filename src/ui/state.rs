@@ -3,9 +3,10 @@
 //! changes.
 
 use super::browser;
+use super::messages::{domain_error_text, recovery_text};
 use crate::domain::recovery::Recovery;
 use crate::domain::{DomainError, Workspace};
-use crate::i18n::{t, tf, Lang};
+use crate::i18n::{t, Lang};
 use crate::storage::codec::{self, Saved};
 use crate::storage::local::{self, StorageError, Unreadable};
 use leptos::prelude::*;
@@ -281,46 +282,5 @@ impl Ctx {
                 .update_value(|s| s.protected.retain(|k| k != &item.key));
         }
         self.unreadable.set(Vec::new());
-    }
-}
-
-/// Says which deals were given a place again, and what the user can do.
-pub fn recovery_text(lang: Lang, recovery: &Recovery) -> String {
-    tf(
-        lang,
-        "recovered.notice",
-        &[("n", &recovery.n_deals.to_string())],
-    )
-}
-
-/// A domain error as a sentence the user can act on.
-pub fn domain_error_text(lang: Lang, err: &DomainError) -> String {
-    match err {
-        DomainError::PipelineNotFound => t(lang, "error.pipeline_not_found").to_string(),
-        DomainError::StageNotFound => t(lang, "error.stage_not_found").to_string(),
-        DomainError::DealNotFound => t(lang, "error.deal_not_found").to_string(),
-        DomainError::EmptyName => t(lang, "error.empty_name").to_string(),
-        DomainError::NameTooLong { max } => {
-            tf(lang, "error.name_too_long", &[("max", &max.to_string())])
-        }
-        DomainError::TextTooLong { max } => {
-            tf(lang, "error.text_too_long", &[("max", &max.to_string())])
-        }
-        DomainError::ProbabilityOutOfRange => t(lang, "error.probability").to_string(),
-        DomainError::AmountNegative => t(lang, "error.amount_negative").to_string(),
-        DomainError::AmountTooLarge => t(lang, "error.amount_too_large").to_string(),
-        DomainError::DealIsClosed => t(lang, "error.deal_closed").to_string(),
-        DomainError::DealIsOpen => t(lang, "error.deal_open").to_string(),
-        DomainError::StageHasDeals { n_deals } => tf(
-            lang,
-            "error.stage_has_deals",
-            &[("n", &n_deals.to_string())],
-        ),
-        DomainError::LastStage => t(lang, "error.last_stage").to_string(),
-        DomainError::MoveTargetIsRemovedStage => t(lang, "error.move_target").to_string(),
-        DomainError::EmptyLostReason => t(lang, "error.empty_lost_reason").to_string(),
-        DomainError::LostReasonNotFound => t(lang, "error.lost_reason_not_found").to_string(),
-        DomainError::IdTaken => t(lang, "error.id_taken").to_string(),
-        DomainError::NoStages => t(lang, "error.last_stage").to_string(),
     }
 }
