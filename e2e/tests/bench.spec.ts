@@ -1,7 +1,7 @@
 // Benchmark, not a test of speed: a 5,000-deal pipeline is seeded into localStorage and the
 // figures are printed. It runs with `make bench` (PIPEWRIGHT_BENCH=1), not in `make test`.
 // The only assertions are about behaviour (one write per move, untouched cards kept).
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 
 const N_DEALS = 5000;
 const STAGES = ['Lead generation', 'Qualification', 'Demonstration', 'Negotiation', 'Closing'];

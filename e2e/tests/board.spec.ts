@@ -81,7 +81,7 @@ async function startup(page: Page) {
 // ---------------------------------------------------------------- templates
 
 for (const template of TEMPLATES) {
-  test(`the ${template.name} template gives exactly its stages, in order, each with its guidance`, async ({ page, problems }) => {
+  test(`the ${template.name} template gives exactly its stages, in order, each with its guidance`, async ({ page }) => {
     await open(page);
     const names = template.stages.map(([name]) => name);
     // The gallery shows the stages before choosing.
@@ -107,13 +107,12 @@ for (const template of TEMPLATES) {
 
     await reload(page);
     await expect(stageHeadings(page)).toHaveText(names);
-    void problems;
   });
 }
 
 // ---------------------------------------------------------------- sample deals
 
-test('sample deals fill the board, are marked Sample, and are removed in one step', async ({ page, problems }) => {
+test('sample deals fill the board, are marked Sample, and are removed in one step', async ({ page }) => {
   await open(page);
   await createPipeline(page, 'Startup', true);
   await expect(stageHeadings(page)).toHaveText(STARTUP);
@@ -148,12 +147,11 @@ test('sample deals fill the board, are marked Sample, and are removed in one ste
   await expect(card(page, 'My own deal')).toBeVisible();
   await expect(closedToggle(page)).toHaveText('Closed deals (0)');
   expect((await storedDeals(page)).map((r) => r.deal.title)).toEqual(['My own deal']);
-  void problems;
 });
 
 // ---------------------------------------------------------------- quick-add
 
-test('quick-add puts a deal in the column with its formatted amount and updates count and totals; it survives a reload', async ({ page, problems }) => {
+test('quick-add puts a deal in the column with its formatted amount and updates count and totals; it survives a reload', async ({ page }) => {
   await startup(page);
   await expectCount(page, 'Lead generation', 0);
   await expect(columnTotals(page, 'Lead generation')).toHaveText(moneyText('{€0}'));
@@ -196,10 +194,9 @@ test('quick-add puts a deal in the column with its formatted amount and updates 
   await expect(columnTotals(page, 'Lead generation')).toHaveText(moneyText('{€14,500} (weighted {€1,450})'));
   await expect(page.locator('.pipeline-total')).toHaveText(moneyText('Open deals in this pipeline: {€19,500} (weighted {€2,450})'));
   expect((await storedDeals(page)).map((r) => r.deal.title).sort()).toEqual(['Acme rollout', 'Beta pilot', 'Gamma', 'Title only']);
-  void problems;
 });
 
-test('amounts with cents always show two decimals, on cards and in totals, in English and Norwegian', async ({ page, problems }) => {
+test('amounts with cents always show two decimals, on cards and in totals, in English and Norwegian', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Lead generation', 'Cents deal', '2,000.50');
   await expect(cardAmount(page, 'Cents deal')).toHaveText('€2,000.50');
@@ -212,10 +209,9 @@ test('amounts with cents always show two decimals, on cards and in totals, in En
   await page.getByRole('button', { name: 'Norsk' }).click();
   await expect(cardAmount(page, 'Cents deal')).toHaveText(/^2\s000,50\s€$/);
   await expect(columnTotals(page, 'Demonstration')).toHaveText(/^48\s250,75\s€\s\(vektet\s19\s300,30\s€\)$/);
-  void problems;
 });
 
-test('a change re-renders only what changed: other cards, open guidance, the open closed list and quick-add focus stay', async ({ page, problems }) => {
+test('a change re-renders only what changed: other cards, open guidance, the open closed list and quick-add focus stay', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Lead generation', 'Untouched', '100');
   await quickAdd(page, 'Qualification', 'Mover', '200');
@@ -246,12 +242,11 @@ test('a change re-renders only what changed: other cards, open guidance, the ope
   await page.keyboard.type('Typed right away');
   await page.keyboard.press('Enter');
   await expect(cardTitles(page, 'Lead generation')).toHaveText(['Untouched', 'Next one', 'Typed right away']);
-  void problems;
 });
 
 // ---------------------------------------------------------------- moves
 
-test('a deal moves by drag-and-drop between columns and within a column, and stays there after a reload', async ({ page, problems }) => {
+test('a deal moves by drag-and-drop between columns and within a column, and stays there after a reload', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Lead generation', 'Drag me', '1000');
   await quickAdd(page, 'Lead generation', 'Stay here', '10');
@@ -274,10 +269,9 @@ test('a deal moves by drag-and-drop between columns and within a column, and sta
   await reload(page);
   await expect(cardTitles(page, 'Negotiation')).toHaveText(['Third', 'Drag me', 'Second']);
   await expect(cardTitles(page, 'Lead generation')).toHaveText(['Stay here']);
-  void problems;
 });
 
-test('a deal moves with its "Move to" menu, and stays there after a reload', async ({ page, problems }) => {
+test('a deal moves with its "Move to" menu, and stays there after a reload', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Qualification', 'Menu deal', '750');
 
@@ -298,10 +292,9 @@ test('a deal moves with its "Move to" menu, and stays there after a reload', asy
   await expect(cardTitles(page, 'Lead generation')).toHaveText(['Menu deal']);
   await expect(cardTitles(page, 'Closing')).toHaveCount(0);
   await expect(cardTitles(page, 'Qualification')).toHaveCount(0);
-  void problems;
 });
 
-test('a focused card moves between stages with Shift+Left/Right, and stays there after a reload', async ({ page, problems }) => {
+test('a focused card moves between stages with Shift+Left/Right, and stays there after a reload', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Qualification', 'Keyboard deal', '300');
 
@@ -336,10 +329,9 @@ test('a focused card moves between stages with Shift+Left/Right, and stays there
   await reload(page);
   await expect(cardTitles(page, 'Closing')).toHaveText(['Last stage deal']);
   await expect(cardTitles(page, 'Lead generation')).toHaveText(['First stage deal']);
-  void problems;
 });
 
-test('a focused card is reordered within its column with Shift+Up/Down, and the order survives a reload', async ({ page, problems }) => {
+test('a focused card is reordered within its column with Shift+Up/Down, and the order survives a reload', async ({ page }) => {
   await startup(page);
   for (const title of ['Alpha', 'Bravo', 'Charlie']) {
     await quickAdd(page, 'Lead generation', title, '100');
@@ -371,12 +363,11 @@ test('a focused card is reordered within its column with Shift+Up/Down, and the 
   await expect(cardTitles(page, 'Lead generation')).toHaveText(['Alpha', 'Bravo', 'Charlie']);
   await reload(page);
   await expect(cardTitles(page, 'Lead generation')).toHaveText(['Alpha', 'Bravo', 'Charlie']);
-  void problems;
 });
 
 // ---------------------------------------------------------------- won and lost
 
-test('won and lost deals leave the board, are listed under Closed deals, and can be reopened', async ({ page, problems }) => {
+test('won and lost deals leave the board, are listed under Closed deals, and can be reopened', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Negotiation', 'Winner', '5000');
   await quickAdd(page, 'Qualification', 'Loser', '800');
@@ -424,12 +415,11 @@ test('won and lost deals leave the board, are listed under Closed deals, and can
   await reload(page);
   await expect(cardTitles(page, 'Qualification')).toHaveText(['Keeper', 'Loser']);
   await expect(closedToggle(page)).toHaveText('Closed deals (1)');
-  void problems;
 });
 
 // ---------------------------------------------------------------- full editor
 
-test('the full editor changes organisation, contact, amount, close date and next step; the card and a reload show them', async ({ page, problems }) => {
+test('the full editor changes organisation, contact, amount, close date and next step; the card and a reload show them', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Demonstration', 'Editor deal', '100');
 
@@ -471,10 +461,9 @@ test('the full editor changes organisation, contact, amount, close date and next
   await expect(dialog.getByLabel('By', { exact: true })).toHaveValue('2027-01-20');
   await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(dialog).toBeHidden();
-  void problems;
 });
 
-test('the deal editor and the lost dialog take focus when they open and close with Escape', async ({ page, problems }) => {
+test('the deal editor and the lost dialog take focus when they open and close with Escape', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Negotiation', 'Focus deal', '100');
 
@@ -492,10 +481,9 @@ test('the deal editor and the lost dialog take focus when they open and close wi
   await expect(lost).toBeHidden();
   await expect(cardTitles(page, 'Negotiation')).toHaveText(['Focus deal']);
   await expect(closedToggle(page)).toHaveText('Closed deals (0)');
-  void problems;
 });
 
-test('the editor refuses an invalid amount with a message and saves nothing', async ({ page, problems }) => {
+test('the editor refuses an invalid amount with a message and saves nothing', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Qualification', 'Careful deal', '900');
   const key = await dealKey(page, 'Careful deal');
@@ -518,12 +506,11 @@ test('the editor refuses an invalid amount with a message and saves nothing', as
   await expect(card(page, 'Careful deal')).toContainText('€900');
   await expect(card(page, 'Careful deal')).not.toContainText('Should Not Be Saved Ltd');
   expect(await page.evaluate((k) => localStorage.getItem(k), key)).toBe(before);
-  void problems;
 });
 
 // ---------------------------------------------------------------- stages
 
-test('stages are renamed, added, reordered and removed in Pipeline settings', async ({ page, problems }) => {
+test('stages are renamed, added, reordered and removed in Pipeline settings', async ({ page }) => {
   await startup(page);
   await openSettings(page);
   const rows = stageRows(page);
@@ -568,10 +555,9 @@ test('stages are renamed, added, reordered and removed in Pipeline settings', as
   await expect(stageHeadings(page)).toHaveText(expected);
   await reload(page);
   await expect(stageHeadings(page)).toHaveText(expected);
-  void problems;
 });
 
-test('removing a stage that holds deals asks where they go, and every deal arrives there', async ({ page, problems }) => {
+test('removing a stage that holds deals asks where they go, and every deal arrives there', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Qualification', 'Q one', '100');
   await quickAdd(page, 'Qualification', 'Q two', '200');
@@ -614,12 +600,11 @@ test('removing a stage that holds deals asks where they go, and every deal arriv
   await reload(page);
   await expect(cardTitles(page, 'Closing')).toHaveText(['Already closing', 'Q one', 'Q two', 'Q lost']);
   expect((await storedDeals(page)).length).toBe(5);
-  void problems;
 });
 
 // ---------------------------------------------------------------- pipelines
 
-test('pipelines are created, switched, renamed, duplicated and deleted', async ({ page, problems }) => {
+test('pipelines are created, switched, renamed, duplicated and deleted', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Lead generation', 'Main deal', '1000');
 
@@ -696,12 +681,11 @@ test('pipelines are created, switched, renamed, duplicated and deleted', async (
   await expect(card(page, 'Main deal')).toBeVisible();
   // The deleted pipeline's deals are gone from storage too; the others remain.
   expect((await storedDeals(page)).map((r) => r.deal.title)).toEqual(['Main deal']);
-  void problems;
 });
 
 // ---------------------------------------------------------------- search
 
-test('the search box filters cards by title, organisation and contact as you type', async ({ page, problems }) => {
+test('the search box filters cards by title, organisation and contact as you type', async ({ page }) => {
   await open(page);
   await createPipeline(page, 'Startup', true);
   const cards = allCards(page);
@@ -738,12 +722,11 @@ test('the search box filters cards by title, organisation and contact as you typ
   await search.fill('');
   await expect(cards).toHaveCount(9);
   await expect(closedToggle(page)).toHaveText('Closed deals (4)');
-  void problems;
 });
 
 // ---------------------------------------------------------------- language
 
-test('switching to Norsk changes headings, buttons and money formatting, and survives a reload', async ({ page, problems }) => {
+test('switching to Norsk changes headings, buttons and money formatting, and survives a reload', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Lead generation', 'Money deal', '12500');
   await expect(cardAmount(page, 'Money deal')).toHaveText(moneyText('{€12,500}'));
@@ -782,12 +765,11 @@ test('switching to Norsk changes headings, buttons and money formatting, and sur
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('button', { name: 'New pipeline', exact: true })).toBeVisible();
   await expect(cardAmount(page, 'Norsk avtale')).toHaveText(moneyText('{NOK 1,234}'));
-  void problems;
 });
 
 // ---------------------------------------------------------------- storage
 
-test('a corrupt stored deal shows a warning, is kept byte for byte, and the other deals still show', async ({ page, problems }) => {
+test('a corrupt stored deal shows a warning, is kept byte for byte, and the other deals still show', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Lead generation', 'Healthy one', '100');
   await quickAdd(page, 'Qualification', 'Doomed', '200');
@@ -817,5 +799,4 @@ test('a corrupt stored deal shows a warning, is kept byte for byte, and the othe
   await expect(banner).toBeVisible();
   await expect(cardTitles(page, 'Qualification')).toHaveText(['New after damage', 'Healthy one']);
   expect(await stored()).toEqual([garbage, garbage]);
-  void problems;
 });

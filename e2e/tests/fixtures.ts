@@ -1,30 +1,62 @@
-// Shared helpers: a page that records console errors and failed requests, so every test
-// can assert the app ran cleanly.
+// Shared helpers, and the one fixture every test runs under: every page the test opens,
+// in its own context or in a fresh browser it starts, is watched for console errors and
+// failed requests, and the test fails if there were any.
 import * as fs from 'node:fs';
-import { test as base, expect, Browser, Locator, Page } from '@playwright/test';
+import { test as base, expect, Browser, BrowserContext, Locator, Page } from '@playwright/test';
 
-export type Problems = { errors: string[]; failedRequests: string[] };
+type Problems = { errors: string[]; failedRequests: string[] };
 
-export function watch(page: Page): Problems {
-  const problems: Problems = { errors: [], failedRequests: [] };
+/** Records what goes wrong on `page`, each entry starting with `name` ("browser 1, tab 2"). */
+function watchPage(page: Page, name: string, problems: Problems) {
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.errors.push(`${msg.type()}: ${msg.text()}`);
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.errors.push(`${name}: ${msg.type()}: ${msg.text()}`);
   });
-  page.on('pageerror', (err) => problems.errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => problems.failedRequests.push(`${req.url()} ${req.failure()?.errorText}`));
+  page.on('pageerror', (err) => problems.errors.push(`${name}: pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => problems.failedRequests.push(`${name}: ${req.url()} ${req.failure()?.errorText}`));
   page.on('response', (res) => {
-    if (res.status() >= 400) problems.failedRequests.push(`${res.url()} ${res.status()}`);
+    if (res.status() >= 400) problems.failedRequests.push(`${name}: ${res.url()} ${res.status()}`);
   });
-  return problems;
 }
 
-export const test = base.extend<{ problems: Problems }>({
-  problems: async ({ page }, use) => {
-    const problems = watch(page);
-    await use(problems);
-    expect(problems.errors, 'console errors').toEqual([]);
-    expect(problems.failedRequests, 'failed requests').toEqual([]);
-  },
+/** Watches every page of `context`: those open now and every one opened later. */
+function watchContext(context: BrowserContext, name: string, problems: Problems) {
+  let tabs = 0;
+  const watched = new WeakSet<Page>();
+  const watchOnce = (page: Page) => {
+    if (watched.has(page)) return;
+    watched.add(page);
+    tabs += 1;
+    watchPage(page, `${name}, tab ${tabs}`, problems);
+  };
+  context.pages().forEach(watchOnce);
+  context.on('page', watchOnce);
+}
+
+export const test = base.extend<{ cleanRun: void }>({
+  // Automatic: no test opts in, and none can forget to. The test's own context is watched
+  // (its `page` and every `context.newPage()`), and so is every context it opens with
+  // `browser.newContext()` while it runs (a second browser, a fresh one for a restore).
+  cleanRun: [
+    async ({ browser, context }, use) => {
+      const problems: Problems = { errors: [], failedRequests: [] };
+      let browsers = 1;
+      watchContext(context, 'browser 1', problems);
+      const onContext = (other: BrowserContext) => {
+        if (other === context) return;
+        browsers += 1;
+        watchContext(other, `browser ${browsers}`, problems);
+      };
+      browser.on('context', onContext);
+      try {
+        await use();
+      } finally {
+        browser.off('context', onContext);
+      }
+      expect(problems.errors, 'console errors').toEqual([]);
+      expect(problems.failedRequests, 'failed requests').toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };
@@ -301,7 +333,6 @@ export async function expectRoundTrip(page: Page, browser: Browser): Promise<Bac
   const context = await browser.newContext();
   try {
     const fresh = await context.newPage();
-    const problems = watch(fresh);
     await open(fresh);
     await openBackups(fresh);
     await chooseBackupFile(fresh, first.name, first.text);
@@ -312,7 +343,6 @@ export async function expectRoundTrip(page: Page, browser: Browser): Promise<Bac
     await reload(fresh);
     await openBackups(fresh);
     expect(byId((await exportBackup(fresh)).file.workspace)).toEqual(byId(first.file.workspace));
-    expect(problems.errors, 'console errors in the fresh browser').toEqual([]);
   } finally {
     await context.close();
   }

@@ -19,7 +19,7 @@ function block(page: Page, title: string) {
   return page.locator('section.insight-block', { has: page.getByRole('heading', { level: 3, name: title, exact: true }) });
 }
 
-test('the insight view shows every section with text alternatives and follows a deal marked won', async ({ page, problems }) => {
+test('the insight view shows every section with text alternatives and follows a deal marked won', async ({ page }) => {
   await open(page);
   await createPipeline(page, 'Startup', true);
   await openInsights(page);
@@ -94,10 +94,9 @@ test('the insight view shows every section with text alternatives and follows a 
   await expect(forecastTable.locator('tfoot td').first()).toHaveText(moneyText('{€399,000}'));
   await expect(forecastTable.locator('tfoot td').nth(3)).toHaveText('3');
   await expect(attention.getByRole('button', { name: 'Upgrade to Pro', exact: true })).toHaveCount(0);
-  void problems;
 });
 
-test('a deal opened from "needing attention" and marked won updates the figures in place', async ({ page, problems }) => {
+test('a deal opened from "needing attention" and marked won updates the figures in place', async ({ page }) => {
   await open(page);
   await createPipeline(page, 'Startup', true);
   await openInsights(page);
@@ -115,10 +114,9 @@ test('a deal opened from "needing attention" and marked won updates the figures 
   await expect(page.getByRole('heading', { level: 2, name: 'Insights', exact: true })).toBeVisible();
   await expect(winRate.locator('.figure-value')).toHaveText('60% (n = 5)');
   await expect(attention.getByRole('button', { name: 'Upgrade to Pro', exact: true })).toHaveCount(0);
-  void problems;
 });
 
-test('a custom period is checked, and the view speaks Norwegian', async ({ page, problems }) => {
+test('a custom period is checked, and the view speaks Norwegian', async ({ page }) => {
   await open(page);
   await createPipeline(page, 'Startup', true);
   await openInsights(page);
@@ -146,5 +144,4 @@ test('a custom period is checked, and the view speaks Norwegian', async ({ page,
   await expect(page.getByRole('heading', { level: 4, name: 'Vinnrate', exact: true })).toBeVisible();
   await expect(page.getByLabel('Periode', { exact: true })).toHaveValue('custom');
   await expect(page.getByRole('img', { name: /^Stolpediagram over prognosen per måned i EUR, / })).toBeVisible();
-  void problems;
 });

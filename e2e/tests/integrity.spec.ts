@@ -22,7 +22,6 @@ import {
   backupPanel,
   closeBackups,
   expectRoundTrip,
-  watch,
 } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -32,7 +31,7 @@ function notice(page: Page) {
   return page.locator('.banner-info');
 }
 
-test('a name that is too long with “Try … with sample deals” creates nothing, and what follows still restores', async ({ page, browser, problems }) => {
+test('a name that is too long with “Try … with sample deals” creates nothing, and what follows still restores', async ({ page, browser }) => {
   await open(page);
   await page.getByLabel('Pipeline name (optional)').fill('N'.repeat(201));
   await page.locator('.template', { has: page.getByRole('heading', { name: 'Startup', exact: true }) })
@@ -52,10 +51,9 @@ test('a name that is too long with “Try … with sample deals” creates nothi
   const file = await expectRoundTrip(page, browser);
   expect(file.workspace.pipelines.map((p) => p.name)).toEqual(['N'.repeat(200)]);
   expect(file.workspace.deals.length).toBe(13);
-  void problems;
 });
 
-test('an unreadable workspace record: every deal comes back in “Recovered deals”, nothing is overwritten, and its backup restores', async ({ page, browser, problems }) => {
+test('an unreadable workspace record: every deal comes back in “Recovered deals”, nothing is overwritten, and its backup restores', async ({ page, browser }) => {
   await open(page);
   await createPipeline(page, 'Startup', true);
   await quickAdd(page, 'Qualification', 'Kept deal', '1000');
@@ -91,13 +89,11 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   await reload(page);
   await expect(stageHeadings(page)).toHaveText(['Stage 1', 'Stage 2', 'Stage 3', 'Stage 4', 'Stage 5']);
   await expect(cardTitles(page, 'Stage 3')).toContainText(['Kept deal']);
-  void problems;
 });
 
-test('two tabs editing one deal: a change on one side only is merged, the same field on both sides is asked about', async ({ page, context, browser, problems }) => {
+test('two tabs editing one deal: a change on one side only is merged, the same field on both sides is asked about', async ({ page, context, browser }) => {
   const tabA = page;
   const tabB = await context.newPage();
-  const problemsB = watch(tabB);
   await open(tabA);
   await createPipeline(tabA, 'Startup');
   await quickAdd(tabA, 'Lead generation', 'Shared deal', '500');
@@ -147,15 +143,11 @@ test('two tabs editing one deal: a change on one side only is merged, the same f
   const final = (await storedDeals(tabA)).find((r) => r.deal.title === 'Title from B')!;
   expect((final.deal as unknown as { notes: string }).notes).toBe('Notes from B');
   await expectRoundTrip(tabA, browser);
-
-  expect(problemsB.errors, 'console errors in tab B').toEqual([]);
-  void problems;
 });
 
-test('an editor save whose stage change cannot be made saves nothing and keeps the dialog open', async ({ page, context, browser, problems }) => {
+test('an editor save whose stage change cannot be made saves nothing and keeps the dialog open', async ({ page, context, browser }) => {
   const tabA = page;
   const tabB = await context.newPage();
-  const problemsB = watch(tabB);
   await open(tabA);
   await createPipeline(tabA, 'Startup');
   await quickAdd(tabA, 'Lead generation', 'Moving deal', '700');
@@ -181,7 +173,4 @@ test('an editor save whose stage change cannot be made saves nothing and keeps t
   await expect(card(tabB, 'Moving deal')).toBeVisible();
   await editor.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expectRoundTrip(tabB, browser);
-
-  expect(problemsB.errors, 'console errors in tab B').toEqual([]);
-  void problems;
 });

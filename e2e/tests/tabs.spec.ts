@@ -1,7 +1,7 @@
 // Two tabs of the same browser (one context: same origin, shared localStorage), each
 // editing a different deal. Neither overwrites the other; each sees the other's change
 // through the storage event, without a reload.
-import { test, expect, open, createPipeline, column, quickAdd, card, reload, watch, openEditor, stageHeadings, cardTitles } from './fixtures';
+import { test, expect, open, createPipeline, column, quickAdd, card, reload, openEditor, stageHeadings, cardTitles } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function setOrganisation(page: Page, title: string, organisation: string) {
@@ -12,10 +12,9 @@ async function setOrganisation(page: Page, title: string, organisation: string) 
   await expect(card(page, title)).toContainText(organisation);
 }
 
-test('two tabs editing different deals both keep their edits', async ({ page, context, problems }) => {
+test('two tabs editing different deals both keep their edits', async ({ page, context }) => {
   const tabA = page;
   const tabB = await context.newPage();
-  const problemsB = watch(tabB);
 
   await open(tabA);
   await open(tabB);
@@ -54,8 +53,4 @@ test('two tabs editing different deals both keep their edits', async ({ page, co
   // No conflict notice: the tabs never wrote the same key.
   await expect(tabA.getByText('changed in another tab at the same time')).toHaveCount(0);
   await expect(tabB.getByText('changed in another tab at the same time')).toHaveCount(0);
-
-  expect(problemsB.errors, 'console errors in tab B').toEqual([]);
-  expect(problemsB.failedRequests, 'failed requests in tab B').toEqual([]);
-  void problems;
 });
