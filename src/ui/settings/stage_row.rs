@@ -1,0 +1,243 @@
+//! One stage in the pipeline's settings: its fields, its place in the order, and its
+//! removal (asking where its deals go when it holds any).
+
+use crate::domain::{DomainError, StageDraft};
+use crate::i18n::{t, tf};
+use crate::ui::browser;
+use crate::ui::messages::domain_error_text;
+use crate::ui::state::Ctx;
+use leptos::prelude::*;
+
+#[component]
+pub fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let (pid, sid) = (
+        StoredValue::new(pipeline_id),
+        StoredValue::new(stage_id.clone()),
+    );
+    let Some(stage) = ctx.ws.with_untracked(|ws| {
+        ws.pipeline(&pid.get_value())
+            .and_then(|p| p.stage(&sid.get_value()).cloned())
+    }) else {
+        return ().into_any();
+    };
+    let fields = StageFields {
+        name: RwSignal::new(stage.name.clone()),
+        probability: RwSignal::new(stage.probability.to_string()),
+        rot_days: RwSignal::new(stage.rot_days.to_string()),
+        guidance: RwSignal::new(stage.guidance.clone()),
+    };
+    let StageFields {
+        name,
+        probability,
+        rot_days,
+        guidance,
+    } = fields;
+    let error = RwSignal::new(None::<String>);
+    let removing = RwSignal::new(false);
+    let move_to = RwSignal::new(String::new());
+    let position = Memo::new(move |_| {
+        ctx.ws.with(|ws| {
+            ws.pipeline(&pid.get_value())
+                .map(|p| (p.stage_index(&sid.get_value()).unwrap_or(0), p.stages.len()))
+                .unwrap_or((0, 0))
+        })
+    });
+    let others = Memo::new(move |_| {
+        ctx.ws.with(|ws| {
+            ws.pipeline(&pid.get_value())
+                .map(|p| {
+                    p.stages
+                        .iter()
+                        .filter(|s| s.id != sid.get_value())
+                        .map(|s| (s.id.clone(), s.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let n_deals = Memo::new(move |_| {
+        ctx.ws
+            .with(|ws| ws.deals_in_stage_count(&pid.get_value(), &sid.get_value()))
+    });
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = lang.get_untracked();
+        let (Ok(probability), Ok(rot_days)) = (
+            probability.get_untracked().trim().parse::<u8>(),
+            rot_days.get_untracked().trim().parse::<u32>(),
+        ) else {
+            error.set(Some(t(lang, "settings.stage_numbers").to_string()));
+            return;
+        };
+        let draft = StageDraft {
+            name: name.get_untracked(),
+            guidance: guidance.get_untracked(),
+            probability,
+            rot_days,
+        };
+        match ctx.try_apply(|ws| ws.edit_stage(&pid.get_value(), &sid.get_value(), draft)) {
+            Ok(()) => {
+                error.set(None);
+                ctx.announce(tf(
+                    lang,
+                    "settings.stage_saved",
+                    &[("name", name.get_untracked().trim())],
+                ));
+            }
+            Err(err) => error.set(Some(domain_error_text(lang, &err))),
+        }
+    };
+    let shift = move |delta: isize| {
+        let (idx, _) = position.get_untracked();
+        let Some(target) = idx.checked_add_signed(delta) else {
+            return;
+        };
+        if ctx
+            .apply(|ws| ws.reorder_stage(&pid.get_value(), &sid.get_value(), target))
+            .is_some()
+        {
+            let button = if delta < 0 { "up" } else { "down" };
+            browser::focus_later(format!("stage-{button}-{}", sid.get_value()));
+        }
+    };
+    let remove = move |_| {
+        let lang = lang.get_untracked();
+        let now = browser::now();
+        let stage_name = name.get_untracked();
+        // The rule says whether the stage holds deals; if it does, ask where they go.
+        match ctx.try_apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), None, now)) {
+            Ok(_) => ctx.announce(tf(lang, "settings.stage_removed", &[("name", &stage_name)])),
+            Err(DomainError::StageHasDeals { .. }) => {
+                move_to.set(
+                    others
+                        .get_untracked()
+                        .first()
+                        .map(|s| s.0.clone())
+                        .unwrap_or_default(),
+                );
+                removing.set(true);
+            }
+            Err(err) => ctx.notice.set(Some(domain_error_text(lang, &err))),
+        }
+    };
+    let confirm_remove = move |()| {
+        let lang = lang.get_untracked();
+        let now = browser::now();
+        let target = move_to.get_untracked();
+        let stage_name = name.get_untracked();
+        if let Some(n) =
+            ctx.apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), Some(&target), now))
+        {
+            ctx.announce(tf(
+                lang,
+                "settings.stage_removed_moved",
+                &[("name", &stage_name), ("n", &n.to_string())],
+            ));
+        }
+    };
+    view! {
+        <li class="stage-row">
+            <form on:submit=save>
+                <StageInputs stage_id=stage_id.clone() fields=fields/>
+                <Show when=move || error.get().is_some()>
+                    <p class="field-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                </Show>
+                <div class="stage-actions">
+                    <button type="submit">{move || t(lang.get(), "settings.save_stage")}</button>
+                    <button type="button" id=format!("stage-up-{stage_id}") disabled=move || position.get().0 == 0
+                        on:click=move |_| shift(-1)>{move || t(lang.get(), "settings.move_up")}</button>
+                    <button type="button" id=format!("stage-down-{stage_id}") disabled=move || { let (i, n) = position.get(); i + 1 >= n }
+                        on:click=move |_| shift(1)>{move || t(lang.get(), "settings.move_down")}</button>
+                    <button type="button" class="danger" on:click=remove>{move || t(lang.get(), "settings.remove_stage")}</button>
+                </div>
+            </form>
+            <Show when=move || removing.get()>
+                <RemoveQuestion stage_id=sid.get_value() n_deals=n_deals others=others move_to=move_to
+                    confirm=Callback::new(confirm_remove) cancel=Callback::new(move |()| removing.set(false))/>
+            </Show>
+        </li>
+    }
+    .into_any()
+}
+
+/// The text in a stage's inputs.
+#[derive(Clone, Copy)]
+struct StageFields {
+    name: RwSignal<String>,
+    probability: RwSignal<String>,
+    rot_days: RwSignal<String>,
+    guidance: RwSignal<String>,
+}
+
+/// Name, probability, stale days and guidance of one stage.
+#[component]
+fn StageInputs(stage_id: String, fields: StageFields) -> impl IntoView {
+    let lang = expect_context::<Ctx>().lang;
+    let StageFields {
+        name,
+        probability,
+        rot_days,
+        guidance,
+    } = fields;
+    let id = move |what: &str| format!("stage-{what}-{stage_id}");
+    view! {
+        <div class="field-row">
+            <div class="field">
+                <label for=id("name")>{move || t(lang.get(), "settings.stage_name")}</label>
+                <input id=id("name") type="text" prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))/>
+            </div>
+            <div class="field field-narrow">
+                <label for=id("probability")>{move || t(lang.get(), "settings.probability")}</label>
+                <input id=id("probability") type="number" min="0" max="100" prop:value=move || probability.get()
+                    on:input=move |ev| probability.set(event_target_value(&ev))/>
+            </div>
+            <div class="field field-narrow">
+                <label for=id("rot")>{move || t(lang.get(), "settings.rot_days")}</label>
+                <input id=id("rot") type="number" min="0" prop:value=move || rot_days.get()
+                    on:input=move |ev| rot_days.set(event_target_value(&ev))/>
+            </div>
+        </div>
+        <div class="field">
+            <label for=id("guidance")>{move || t(lang.get(), "settings.guidance")}</label>
+            <textarea id=id("guidance") rows="2" prop:value=move || guidance.get()
+                on:input=move |ev| guidance.set(event_target_value(&ev))></textarea>
+        </div>
+    }
+}
+
+/// A stage that holds deals is removed only once the user says where its deals go.
+#[component]
+fn RemoveQuestion(
+    stage_id: String,
+    n_deals: Memo<usize>,
+    others: Memo<Vec<(String, String)>>,
+    move_to: RwSignal<String>,
+    confirm: Callback<()>,
+    cancel: Callback<()>,
+) -> impl IntoView {
+    let lang = expect_context::<Ctx>().lang;
+    let select_id = format!("stage-move-to-{stage_id}");
+    let options = move || {
+        others
+            .get()
+            .into_iter()
+            .map(|(id, stage_name)| {
+                let selected = id == move_to.get_untracked();
+                view! { <option value=id selected=selected>{stage_name}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="remove-stage" role="group" aria-label=move || t(lang.get(), "settings.remove_stage")>
+            <p>{move || tf(lang.get(), "settings.remove_where", &[("n", &n_deals.get().to_string())])}</p>
+            <label for=select_id.clone()>{move || t(lang.get(), "settings.move_deals_to")}</label>
+            <select id=select_id on:change=move |ev| move_to.set(event_target_value(&ev))>{options}</select>
+            <button type="button" class="danger" on:click=move |_| confirm.run(())>{move || t(lang.get(), "settings.remove_and_move")}</button>
+            <button type="button" on:click=move |_| cancel.run(())>{move || t(lang.get(), "action.cancel")}</button>
+        </div>
+    }
+}
