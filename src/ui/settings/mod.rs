@@ -2,14 +2,16 @@
 //! reorder, probability, stale days, guidance); and the list of lost reasons.
 
 mod lost_reasons;
+mod pipeline;
 mod stage_row;
 
 use super::browser;
 use super::state::Ctx;
-use crate::domain::{Currency, StageDraft};
-use crate::i18n::{t, tf};
+use crate::domain::StageDraft;
+use crate::i18n::t;
 use leptos::prelude::*;
 use lost_reasons::LostReasons;
+use pipeline::PipelineDetails;
 use stage_row::StageRow;
 
 #[component]
@@ -21,7 +23,6 @@ pub fn PipelineSettings() -> impl IntoView {
     };
     let pid = StoredValue::new(pipeline_id);
     let pipeline = Memo::new(move |_| ctx.ws.with(|ws| ws.pipeline(&pid.get_value()).cloned()));
-    let name = RwSignal::new(pipeline.get_untracked().map(|p| p.name).unwrap_or_default());
     let stage_ids = Memo::new(move |_| {
         pipeline
             .get()
@@ -29,56 +30,6 @@ pub fn PipelineSettings() -> impl IntoView {
             .unwrap_or_default()
     });
 
-    let rename = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let new_name = name.get_untracked();
-        if ctx
-            .apply(|ws| ws.rename_pipeline(&pid.get_value(), &new_name))
-            .is_some()
-        {
-            ctx.announce(tf(
-                lang.get_untracked(),
-                "settings.renamed",
-                &[("name", new_name.trim())],
-            ));
-        }
-    };
-    let duplicate = move |_| {
-        let lang = lang.get_untracked();
-        let source = pipeline.get_untracked().map(|p| p.name).unwrap_or_default();
-        let copy_name = tf(lang, "settings.copy_name", &[("name", &source)]);
-        let now = browser::now();
-        if let Some(copy_id) = ctx.apply(|ws| {
-            ws.duplicate_pipeline(&pid.get_value(), &copy_name, now, &mut browser::new_id)
-        }) {
-            ctx.announce(tf(lang, "settings.duplicated", &[("name", &copy_name)]));
-            ctx.open_pipeline(copy_id);
-        }
-    };
-    let delete = move |_| {
-        let lang = lang.get_untracked();
-        let (pipeline_name, n_deals) = ctx.ws.with_untracked(|ws| {
-            (
-                ws.pipeline(&pid.get_value())
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-                ws.deals_in_pipeline(&pid.get_value()).count(),
-            )
-        });
-        let question = tf(
-            lang,
-            "settings.confirm_delete",
-            &[("name", &pipeline_name), ("n", &n_deals.to_string())],
-        );
-        if browser::confirm(&question)
-            && ctx
-                .apply(|ws| ws.delete_pipeline(&pid.get_value()))
-                .is_some()
-        {
-            ctx.announce(tf(lang, "settings.deleted", &[("name", &pipeline_name)]));
-            ctx.screen.set(super::state::Screen::Board);
-        }
-    };
     let add_stage = move |_| {
         let lang = lang.get_untracked();
         let draft = StageDraft {
@@ -100,29 +51,7 @@ pub fn PipelineSettings() -> impl IntoView {
     view! {
         <section class="settings" aria-labelledby="settings-title">
             <h2 id="settings-title">{move || t(lang.get(), "settings.title")}</h2>
-            <form class="settings-row" on:submit=rename>
-                <div class="field">
-                    <label for="pipeline-name">{move || t(lang.get(), "settings.name")}</label>
-                    <input id="pipeline-name" type="text" prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev))/>
-                </div>
-                <button type="submit">{move || t(lang.get(), "settings.rename")}</button>
-            </form>
-            <div class="field settings-row">
-                <label for="pipeline-currency">{move || t(lang.get(), "settings.currency")}</label>
-                <select id="pipeline-currency" on:change=move |ev| {
-                    if let Ok(currency) = Currency::parse(&event_target_value(&ev)) {
-                        ctx.apply(|ws| ws.set_pipeline_currency(&pid.get_value(), currency));
-                    }
-                }>
-                    {super::currency_options(&pipeline.get_untracked().map(|p| p.currency.code().to_string()).unwrap_or_default())}
-                </select>
-            </div>
-            <div class="settings-row">
-                <button type="button" on:click=duplicate>{move || t(lang.get(), "settings.duplicate")}</button>
-                <button type="button" class="danger" on:click=delete>{move || t(lang.get(), "settings.delete")}</button>
-                <button type="button" on:click=move |_| ctx.screen.set(super::state::Screen::Board)>{move || t(lang.get(), "settings.back")}</button>
-            </div>
+            <PipelineDetails pipeline_id=pid.get_value()/>
 
             <h3>{move || t(lang.get(), "settings.stages")}</h3>
             <p class="hint">{move || t(lang.get(), "settings.stages_hint")}</p>
