@@ -4,7 +4,7 @@ use super::actions::deal_title;
 use super::browser;
 use super::intl;
 use super::state::Ctx;
-use crate::domain::DealStatus;
+use crate::domain::{Deal, DealStatus};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
 
@@ -60,50 +60,63 @@ pub fn ClosedDeals() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         <For each=move || closed.get() key=|d| (d.id.clone(), d.rev) let(deal)>
-                            {
-                                let id = StoredValue::new(deal.id.clone());
-                                let status = deal.status.clone();
-                                let amount = deal.amount.clone();
-                                view! {
-                                    <tr data-deal-id=deal.id.clone()>
-                                        <td>
-                                            <button type="button" class="link-button" on:click=move |_| ctx.editing.set(Some(id.get_value()))>
-                                                {deal.title.clone()}
-                                            </button>
-                                        </td>
-                                        <td>{deal.organisation.clone()}</td>
-                                        <td>{
-                                            let status = status.clone();
-                                            move || match &status {
-                                                DealStatus::Won { .. } => t(lang.get(), "status.won").to_string(),
-                                                DealStatus::Lost { reason, .. } => tf(lang.get(), "status.lost_reason", &[("reason", reason)]),
-                                                DealStatus::Open => String::new(),
-                                            }
-                                        }</td>
-                                        <td>{move || intl::money(lang.get(), &amount)}</td>
-                                        <td>{
-                                            let at = match &status {
-                                                DealStatus::Won { at } | DealStatus::Lost { at, .. } => Some(at.date_naive()),
-                                                DealStatus::Open => None,
-                                            };
-                                            move || at.map(|d| intl::date(lang.get(), d)).unwrap_or_default()
-                                        }</td>
-                                        <td>
-                                            <button type="button" on:click=move |_| {
-                                                let deal_id = id.get_value();
-                                                let now = browser::now();
-                                                if ctx.apply(|ws| ws.reopen(&deal_id, now)).is_some() {
-                                                    ctx.announce(tf(lang.get_untracked(), "deal.reopened", &[("deal", &deal_title(ctx, &deal_id))]));
-                                                }
-                                            }>{move || t(lang.get(), "deal.reopen")}</button>
-                                        </td>
-                                    </tr>
-                                }
-                            }
+                            <ClosedRow deal=deal/>
                         </For>
                     </tbody>
                 </table>
             </div>
         </section>
+    }
+}
+
+/// One closed deal: title (opens the editor), organisation, outcome, amount, close date,
+/// and Reopen.
+#[component]
+fn ClosedRow(deal: Deal) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    let id = StoredValue::new(deal.id.clone());
+    let Deal {
+        title,
+        organisation,
+        amount,
+        status,
+        ..
+    } = deal;
+    let at = match &status {
+        DealStatus::Won { at } | DealStatus::Lost { at, .. } => Some(at.date_naive()),
+        DealStatus::Open => None,
+    };
+    let outcome = move || match &status {
+        DealStatus::Won { .. } => t(lang.get(), "status.won").to_string(),
+        DealStatus::Lost { reason, .. } => {
+            tf(lang.get(), "status.lost_reason", &[("reason", reason)])
+        }
+        DealStatus::Open => String::new(),
+    };
+    let reopen = move |_| {
+        let deal_id = id.get_value();
+        let now = browser::now();
+        if ctx.apply(|ws| ws.reopen(&deal_id, now)).is_some() {
+            ctx.announce(tf(
+                lang.get_untracked(),
+                "deal.reopened",
+                &[("deal", &deal_title(ctx, &deal_id))],
+            ));
+        }
+    };
+    view! {
+        <tr data-deal-id=id.get_value()>
+            <td>
+                <button type="button" class="link-button" on:click=move |_| ctx.editing.set(Some(id.get_value()))>
+                    {title}
+                </button>
+            </td>
+            <td>{organisation}</td>
+            <td>{outcome}</td>
+            <td>{move || intl::money(lang.get(), &amount)}</td>
+            <td>{move || at.map(|d| intl::date(lang.get(), d)).unwrap_or_default()}</td>
+            <td><button type="button" on:click=reopen>{move || t(lang.get(), "deal.reopen")}</button></td>
+        </tr>
     }
 }
