@@ -23,7 +23,7 @@ pub fn Gallery() -> impl IntoView {
     let currency = RwSignal::new(default_currency(lang.get_untracked()).to_string());
     let first_visit = move || ctx.ws.with(|ws| ws.pipelines.is_empty());
 
-    let create = move |kind: TemplateKind, with_samples: bool| {
+    let create = Callback::new(move |(kind, with_samples): (TemplateKind, bool)| {
         let lang = lang.get_untracked();
         let now = browser::now();
         let currency =
@@ -62,7 +62,7 @@ pub fn Gallery() -> impl IntoView {
             ctx.open_pipeline(pipeline_id);
             name.set(String::new());
         }
-    };
+    });
 
     view! {
         <section class="gallery" aria-labelledby="gallery-title">
@@ -86,37 +86,42 @@ pub fn Gallery() -> impl IntoView {
                 </div>
             </div>
             <ul class="templates">
-                {TemplateKind::ALL.into_iter().map(|kind| {
-                    let heading = format!("template-{}", kind.slug());
-                    let labelled_by = heading.clone();
-                    view! {
-                        <li class="template" aria-labelledby=labelled_by data-template=kind.slug()>
-                            <h3 id=heading>{move || kind.name(lang.get())}</h3>
-                            <ol class="template-stages">
-                                {move || {
-                                    let lang = lang.get();
-                                    kind.stages().iter().map(|stage| view! {
-                                        <li>
-                                            <span class="stage-name">{stage.name(lang)}</span>
-                                            " "<span class="stage-probability">{format!("{} %", stage.probability)}</span>
-                                        </li>
-                                    }).collect_view()
-                                }}
-                            </ol>
-                            <div class="template-actions">
-                                <button type="button" class="primary" on:click=move |_| create(kind, false)>
-                                    {move || tf(lang.get(), "gallery.use", &[("name", kind.name(lang.get()))])}
-                                </button>
-                                {(kind != TemplateKind::Blank).then(|| view! {
-                                    <button type="button" on:click=move |_| create(kind, true)>
-                                        {move || tf(lang.get(), "gallery.try", &[("name", kind.name(lang.get()))])}
-                                    </button>
-                                })}
-                            </div>
-                        </li>
-                    }
-                }).collect_view()}
+                {TemplateKind::ALL.into_iter().map(|kind| view! { <TemplateCard kind=kind create=create/> }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// A template: its name, its stages with their probabilities, and the buttons that start a
+/// pipeline from it, empty or with sample deals.
+#[component]
+fn TemplateCard(kind: TemplateKind, create: Callback<(TemplateKind, bool)>) -> impl IntoView {
+    let lang = expect_context::<Ctx>().lang;
+    let heading = format!("template-{}", kind.slug());
+    let labelled_by = heading.clone();
+    let stages = move || {
+        let lang = lang.get();
+        kind.stages().iter().map(|stage| view! {
+            <li>
+                <span class="stage-name">{stage.name(lang)}</span>
+                " "<span class="stage-probability">{format!("{} %", stage.probability)}</span>
+            </li>
+        }).collect_view()
+    };
+    view! {
+        <li class="template" aria-labelledby=labelled_by data-template=kind.slug()>
+            <h3 id=heading>{move || kind.name(lang.get())}</h3>
+            <ol class="template-stages">{stages}</ol>
+            <div class="template-actions">
+                <button type="button" class="primary" on:click=move |_| create.run((kind, false))>
+                    {move || tf(lang.get(), "gallery.use", &[("name", kind.name(lang.get()))])}
+                </button>
+                {(kind != TemplateKind::Blank).then(|| view! {
+                    <button type="button" on:click=move |_| create.run((kind, true))>
+                        {move || tf(lang.get(), "gallery.try", &[("name", kind.name(lang.get()))])}
+                    </button>
+                })}
+            </div>
+        </li>
     }
 }
