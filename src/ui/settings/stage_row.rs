@@ -1,12 +1,94 @@
 //! One stage in the pipeline's settings: its fields, its place in the order, and its
 //! removal (asking where its deals go when it holds any).
 
-use crate::domain::{DomainError, StageDraft};
+use crate::domain::{DomainError, Stage, StageDraft};
 use crate::i18n::{t, tf};
 use crate::ui::browser;
 use crate::ui::messages::domain_error_text;
 use crate::ui::state::Ctx;
 use leptos::prelude::*;
+
+/// One stage of one pipeline, and what its row does to it. Every action is one rule.
+#[derive(Clone, Copy)]
+struct StageHandle {
+    ctx: Ctx,
+    pid: StoredValue<String>,
+    sid: StoredValue<String>,
+    fields: StageFields,
+    error: RwSignal<Option<String>>,
+    /// The "where do its deals go" question is open, with the chosen target.
+    removing: RwSignal<bool>,
+    move_to: RwSignal<String>,
+}
+
+impl StageHandle {
+    fn save(self) {
+        let lang = self.ctx.lang.get_untracked();
+        let Some(draft) = self.fields.draft() else {
+            self.error
+                .set(Some(t(lang, "settings.stage_numbers").to_string()));
+            return;
+        };
+        let name = draft.name.trim().to_string();
+        match self
+            .ctx
+            .try_apply(|ws| ws.edit_stage(&self.pid.get_value(), &self.sid.get_value(), draft))
+        {
+            Ok(()) => {
+                self.error.set(None);
+                self.ctx
+                    .announce(tf(lang, "settings.stage_saved", &[("name", &name)]));
+            }
+            Err(err) => self.error.set(Some(domain_error_text(lang, &err))),
+        }
+    }
+
+    /// Moves the stage `delta` places in the board order and keeps focus on the button.
+    fn shift(self, index: usize, delta: isize) {
+        let Some(target) = index.checked_add_signed(delta) else {
+            return;
+        };
+        if self
+            .ctx
+            .apply(|ws| ws.reorder_stage(&self.pid.get_value(), &self.sid.get_value(), target))
+            .is_some()
+        {
+            let button = if delta < 0 { "up" } else { "down" };
+            browser::focus_later(format!("stage-{button}-{}", self.sid.get_value()));
+        }
+    }
+
+    /// Removes the stage; the rule says whether it holds deals, and if it does the row asks
+    /// where they go (first choice: `first_other`).
+    fn remove(self, target: Option<String>, first_other: Option<String>) {
+        let lang = self.ctx.lang.get_untracked();
+        let now = browser::now();
+        let name = self.fields.name.get_untracked();
+        let result = self.ctx.try_apply(|ws| {
+            ws.remove_stage(
+                &self.pid.get_value(),
+                &self.sid.get_value(),
+                target.as_deref(),
+                now,
+            )
+        });
+        match result {
+            Ok(n) if target.is_some() => self.ctx.announce(tf(
+                lang,
+                "settings.stage_removed_moved",
+                &[("name", &name), ("n", &n.to_string())],
+            )),
+            Ok(_) => self
+                .ctx
+                .announce(tf(lang, "settings.stage_removed", &[("name", &name)])),
+            Err(DomainError::StageHasDeals { .. }) if target.is_none() => {
+                self.move_to.set(first_other.unwrap_or_default());
+                self.removing.set(true);
+            }
+            Err(err) => self.ctx.notice.set(Some(domain_error_text(lang, &err))),
+        }
+    }
+}
 
 #[component]
 pub fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
@@ -22,21 +104,21 @@ pub fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
     }) else {
         return ().into_any();
     };
-    let fields = StageFields {
-        name: RwSignal::new(stage.name.clone()),
-        probability: RwSignal::new(stage.probability.to_string()),
-        rot_days: RwSignal::new(stage.rot_days.to_string()),
-        guidance: RwSignal::new(stage.guidance.clone()),
+    let fields = StageFields::of(&stage);
+    let (error, removing, move_to) = (
+        RwSignal::new(None),
+        RwSignal::new(false),
+        RwSignal::new(String::new()),
+    );
+    let handle = StageHandle {
+        ctx,
+        pid,
+        sid,
+        fields,
+        error,
+        removing,
+        move_to,
     };
-    let StageFields {
-        name,
-        probability,
-        rot_days,
-        guidance,
-    } = fields;
-    let error = RwSignal::new(None::<String>);
-    let removing = RwSignal::new(false);
-    let move_to = RwSignal::new(String::new());
     let position = Memo::new(move |_| {
         ctx.ws.with(|ws| {
             ws.pipeline(&pid.get_value())
@@ -61,83 +143,13 @@ pub fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
         ctx.ws
             .with(|ws| ws.deals_in_stage_count(&pid.get_value(), &sid.get_value()))
     });
-
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let lang = lang.get_untracked();
-        let (Ok(probability), Ok(rot_days)) = (
-            probability.get_untracked().trim().parse::<u8>(),
-            rot_days.get_untracked().trim().parse::<u32>(),
-        ) else {
-            error.set(Some(t(lang, "settings.stage_numbers").to_string()));
-            return;
-        };
-        let draft = StageDraft {
-            name: name.get_untracked(),
-            guidance: guidance.get_untracked(),
-            probability,
-            rot_days,
-        };
-        match ctx.try_apply(|ws| ws.edit_stage(&pid.get_value(), &sid.get_value(), draft)) {
-            Ok(()) => {
-                error.set(None);
-                ctx.announce(tf(
-                    lang,
-                    "settings.stage_saved",
-                    &[("name", name.get_untracked().trim())],
-                ));
-            }
-            Err(err) => error.set(Some(domain_error_text(lang, &err))),
-        }
+        handle.save();
     };
-    let shift = move |delta: isize| {
-        let (idx, _) = position.get_untracked();
-        let Some(target) = idx.checked_add_signed(delta) else {
-            return;
-        };
-        if ctx
-            .apply(|ws| ws.reorder_stage(&pid.get_value(), &sid.get_value(), target))
-            .is_some()
-        {
-            let button = if delta < 0 { "up" } else { "down" };
-            browser::focus_later(format!("stage-{button}-{}", sid.get_value()));
-        }
-    };
-    let remove = move |_| {
-        let lang = lang.get_untracked();
-        let now = browser::now();
-        let stage_name = name.get_untracked();
-        // The rule says whether the stage holds deals; if it does, ask where they go.
-        match ctx.try_apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), None, now)) {
-            Ok(_) => ctx.announce(tf(lang, "settings.stage_removed", &[("name", &stage_name)])),
-            Err(DomainError::StageHasDeals { .. }) => {
-                move_to.set(
-                    others
-                        .get_untracked()
-                        .first()
-                        .map(|s| s.0.clone())
-                        .unwrap_or_default(),
-                );
-                removing.set(true);
-            }
-            Err(err) => ctx.notice.set(Some(domain_error_text(lang, &err))),
-        }
-    };
-    let confirm_remove = move |()| {
-        let lang = lang.get_untracked();
-        let now = browser::now();
-        let target = move_to.get_untracked();
-        let stage_name = name.get_untracked();
-        if let Some(n) =
-            ctx.apply(|ws| ws.remove_stage(&pid.get_value(), &sid.get_value(), Some(&target), now))
-        {
-            ctx.announce(tf(
-                lang,
-                "settings.stage_removed_moved",
-                &[("name", &stage_name), ("n", &n.to_string())],
-            ));
-        }
-    };
+    let shift = move |delta: isize| handle.shift(position.get_untracked().0, delta);
+    let remove = move |_| handle.remove(None, others.get_untracked().first().map(|s| s.0.clone()));
+    let confirm_remove = move |()| handle.remove(Some(move_to.get_untracked()), None);
     view! {
         <li class="stage-row">
             <form on:submit=save>
@@ -170,6 +182,27 @@ struct StageFields {
     probability: RwSignal<String>,
     rot_days: RwSignal<String>,
     guidance: RwSignal<String>,
+}
+
+impl StageFields {
+    fn of(stage: &Stage) -> StageFields {
+        StageFields {
+            name: RwSignal::new(stage.name.clone()),
+            probability: RwSignal::new(stage.probability.to_string()),
+            rot_days: RwSignal::new(stage.rot_days.to_string()),
+            guidance: RwSignal::new(stage.guidance.clone()),
+        }
+    }
+
+    /// The stage as typed; `None` when probability or stale days is not a whole number.
+    fn draft(&self) -> Option<StageDraft> {
+        Some(StageDraft {
+            name: self.name.get_untracked(),
+            guidance: self.guidance.get_untracked(),
+            probability: self.probability.get_untracked().trim().parse().ok()?,
+            rot_days: self.rot_days.get_untracked().trim().parse().ok()?,
+        })
+    }
 }
 
 /// Name, probability, stale days and guidance of one stage.
