@@ -1,7 +1,11 @@
 //! Pipewright: a sales-pipeline board that runs entirely in the browser.
 //!
-//! `domain` and `i18n` are the pure core (no browser, no I/O); `storage` keeps the
-//! workspace in localStorage; `ui` is the Leptos shell. See ARCHITECTURE.md.
+//! The pure core is `domain` (the workspace and every rule that changes it, templates,
+//! metrics, recovery, the editor's merge), `backup` (export, the one validation of a
+//! workspace, import, CSV), `i18n` (the message catalogue) and `storage::codec` (the stored
+//! layout and what to write): no browser, no I/O, no clock, tested natively. The browser
+//! parts are `storage::local`, the only code that touches localStorage, and `ui`, the
+//! Leptos shell; both are compiled for wasm32 only. See ARCHITECTURE.md.
 
 pub mod backup;
 pub mod domain;
