@@ -1,16 +1,26 @@
-//! The message catalogue: every key in both languages, and every key the UI asks for exists.
+//! The message catalogue: both languages hold the same keys in the same order, and every
+//! key the code asks for exists.
 #![cfg(not(target_arch = "wasm32"))]
 
 use pipewright::i18n::{t, Lang, EN, NB};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-fn keys(table: &'static [(&'static str, &'static str)]) -> Vec<&'static str> {
+type Table = &'static [(&'static str, &'static str)];
+
+const TABLES: [(&str, Table); 2] = [("nb", NB), ("en", EN)];
+
+fn keys(table: Table) -> Vec<&'static str> {
     table.iter().map(|(k, _)| *k).collect()
 }
 
+fn text(table: Table, key: &str) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
 #[test]
-fn every_key_is_in_both_languages_once_and_not_empty() {
-    for (name, table) in [("nb", NB), ("en", EN)] {
+fn both_languages_have_the_same_keys_in_the_same_order_once_and_none_empty() {
+    for (name, table) in TABLES {
         let mut seen = BTreeSet::new();
         for (key, text) in table {
             assert!(seen.insert(*key), "{name}: key {key} appears twice");
@@ -23,6 +33,14 @@ fn every_key_is_in_both_languages_once_and_not_empty() {
     let only_en: Vec<_> = en.difference(&nb).collect();
     assert!(only_nb.is_empty(), "keys only in nb: {only_nb:?}");
     assert!(only_en.is_empty(), "keys only in en: {only_en:?}");
+    // Same order, so the two files read side by side.
+    if let Some((nb_key, en_key)) = keys(NB)
+        .into_iter()
+        .zip(keys(EN))
+        .find(|(nb_key, en_key)| nb_key != en_key)
+    {
+        panic!("the tables' order differs: nb has {nb_key} where en has {en_key}");
+    }
 }
 
 #[test]
@@ -34,11 +52,7 @@ fn placeholders_match_between_languages() {
             .collect()
     };
     for (key, nb_text) in NB {
-        let en_text = EN
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| *v)
-            .unwrap_or("");
+        let en_text = text(EN, key).unwrap_or("");
         assert_eq!(
             placeholders(nb_text),
             placeholders(en_text),
@@ -47,75 +61,73 @@ fn placeholders_match_between_languages() {
     }
 }
 
-/// Message keys are string literals such as "deal.title" in the UI sources. Every one that
-/// the UI uses must be in the catalogue; a typo would otherwise show the raw key.
-#[test]
-fn every_key_the_ui_uses_exists() {
-    const NAMESPACES: &[&str] = &[
-        "action",
-        "amount",
-        "app",
-        "backup",
-        "board",
-        "card",
-        "closed",
-        "column",
-        "deal",
-        "deals",
-        "error",
-        "gallery",
-        "import",
-        "insights",
-        "lang",
-        "lost",
-        "move",
-        "pipelines",
-        "quick",
-        "samples",
-        "search",
-        "settings",
-        "status",
-        "storage",
-        "sync",
-        "totals",
-    ];
-    let known: BTreeSet<&str> = NB.iter().map(|(k, _)| *k).collect();
-    let mut used = BTreeSet::new();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut sources = Vec::new();
-    for dir in ["src/ui", "src/backup"] {
-        for entry in std::fs::read_dir(root.join(dir)).expect("source directory is readable") {
-            sources.push(entry.expect("directory entry").path());
+fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source directory is readable") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_sources(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
         }
     }
-    for path in sources {
-        let source = std::fs::read_to_string(&path).expect("source is readable");
+}
+
+/// Every source file of the app but the catalogue's own tables.
+fn app_sources() -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tables = [root.join("src/i18n/nb.rs"), root.join("src/i18n/en.rs")];
+    let mut paths = Vec::new();
+    rust_sources(&root.join("src"), &mut paths);
+    paths
+        .into_iter()
+        .filter(|path| !tables.contains(path))
+        .map(|path| {
+            let source = std::fs::read_to_string(&path).expect("source is readable");
+            (path, source)
+        })
+        .collect()
+}
+
+/// Message keys are string literals such as "deal.title" anywhere in `src`. Every one the
+/// code uses must be in both languages; a typo would otherwise show the raw key.
+#[test]
+fn every_key_the_code_uses_exists_in_both_languages() {
+    let namespaces: BTreeSet<&str> = keys(NB)
+        .into_iter()
+        .filter_map(|key| key.split_once('.').map(|(ns, _)| ns))
+        .collect();
+    let mut used = BTreeMap::new();
+    for (path, source) in app_sources() {
         for literal in source.split('"').skip(1).step_by(2) {
             let looks_like_key = literal.split_once('.').is_some_and(|(ns, rest)| {
-                NAMESPACES.contains(&ns)
+                namespaces.contains(ns)
                     && !rest.is_empty()
                     && rest
                         .chars()
                         .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
             });
             if looks_like_key {
-                used.insert(literal.to_string());
+                used.entry(literal.to_string())
+                    .or_insert_with(|| path.display().to_string());
             }
         }
     }
     assert!(
-        used.len() > 50,
+        used.len() > 100,
         "found only {} keys; is the scan broken?",
         used.len()
     );
-    let missing: Vec<_> = used
-        .iter()
-        .filter(|k| !known.contains(k.as_str()))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "keys used in src/ui or src/backup but missing from the catalogue: {missing:?}"
-    );
+    for (name, table) in TABLES {
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|(key, _)| text(table, key).is_none())
+            .map(|(key, path)| format!("{key} ({path})"))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "keys used in src but missing from {name}: {missing:?}"
+        );
+    }
 }
 
 #[test]

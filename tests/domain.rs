@@ -13,6 +13,7 @@ use pipewright::domain::{
     default_lost_reasons, Contact, Currency, Deal, DealDraft, DealStatus, Money, NextStep,
     Pipeline, Stage, StageChange, StageDraft, Workspace,
 };
+use pipewright::i18n::Lang;
 use proptest::prelude::*;
 
 const PIPELINE: &str = "sales";
@@ -88,7 +89,7 @@ fn board() -> Workspace {
     Workspace {
         pipelines: vec![sales_pipeline()],
         deals: Vec::new(),
-        lost_reasons: default_lost_reasons(false),
+        lost_reasons: default_lost_reasons(Lang::En),
     }
 }
 
@@ -1500,8 +1501,8 @@ fn the_lost_reason_list_is_editable_without_touching_deals() {
 
 #[test]
 fn default_lost_reasons_exist_in_both_languages() {
-    let nb = default_lost_reasons(true);
-    let en = default_lost_reasons(false);
+    let nb = default_lost_reasons(Lang::Nb);
+    let en = default_lost_reasons(Lang::En);
     assert_eq!(nb.len(), en.len());
     assert!(nb.contains(&"Pris".to_string()));
     assert!(en.contains(&"Price".to_string()));
@@ -1690,6 +1691,18 @@ fn a_thousand_of_the_largest_deals_still_add_up_exactly() {
 
 // ---------------------------------------------------------------------------------------
 // Money
+
+#[test]
+fn each_language_types_decimals_with_its_own_separator() {
+    assert_eq!(
+        DecimalSeparator::for_lang(Lang::Nb),
+        DecimalSeparator::Comma
+    );
+    assert_eq!(
+        DecimalSeparator::for_lang(Lang::En),
+        DecimalSeparator::Point
+    );
+}
 
 #[test]
 fn amounts_typed_by_people_parse_to_minor_units() {

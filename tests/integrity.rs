@@ -255,7 +255,7 @@ impl World {
                     pipeline.stages[0].id = reused;
                 }
                 let reasons = if self.ws.lost_reasons.is_empty() {
-                    default_lost_reasons(false)
+                    default_lost_reasons(Lang::En)
                 } else {
                     self.ws.lost_reasons.clone()
                 };
@@ -497,7 +497,7 @@ fn a_name_too_long_with_sample_deals_leaves_the_workspace_untouched() {
         start(),
         &mut ids,
     );
-    let reasons = default_lost_reasons(false);
+    let reasons = default_lost_reasons(Lang::En);
     let deals = sample_deals(&pipeline, Lang::En, &reasons, start(), &mut ids);
     assert_eq!(deals.len(), 13);
     assert_eq!(
@@ -520,7 +520,7 @@ fn startup_with_samples() -> Workspace {
         start(),
         &mut ids,
     );
-    let reasons = default_lost_reasons(false);
+    let reasons = default_lost_reasons(Lang::En);
     let deals = sample_deals(&pipeline, Lang::En, &reasons, start(), &mut ids);
     ws.create_pipeline(pipeline, deals, reasons).unwrap();
     ws

@@ -58,7 +58,7 @@ fn workspace() -> Workspace {
         &mut next_id,
     );
     let mut ws = Workspace {
-        lost_reasons: default_lost_reasons(true),
+        lost_reasons: default_lost_reasons(Lang::Nb),
         ..Workspace::default()
     };
     let samples = sample_deals(&sales, Lang::Nb, &ws.lost_reasons, now(), &mut next_id);

@@ -312,7 +312,7 @@ fn template_slugs_and_names_are_distinct() {
 
 fn samples_for(pipeline: &Pipeline, lang: Lang) -> Vec<Deal> {
     let mut next_id = id_source("sample");
-    let lost_reasons = default_lost_reasons(lang == Lang::Nb);
+    let lost_reasons = default_lost_reasons(lang);
     sample_deals(pipeline, lang, &lost_reasons, now(), &mut next_id)
 }
 
@@ -321,7 +321,7 @@ fn sample_deals_are_a_realistic_mix() {
     for kind in TemplateKind::ALL {
         for lang in Lang::ALL {
             let built = pipeline(kind, lang, "p");
-            let lost_reasons = default_lost_reasons(lang == Lang::Nb);
+            let lost_reasons = default_lost_reasons(lang);
             let deals = samples_for(&built, lang);
             let n_open = deals.iter().filter(|d| d.status.is_open()).count();
             let n_won = deals
@@ -502,7 +502,7 @@ fn removing_sample_deals_removes_only_that_pipelines_samples() {
     let first = pipeline(TemplateKind::Startup, Lang::Nb, "first");
     let second = pipeline(TemplateKind::Consulting, Lang::Nb, "second");
     let mut ws = Workspace {
-        lost_reasons: default_lost_reasons(true),
+        lost_reasons: default_lost_reasons(Lang::Nb),
         ..Workspace::default()
     };
     let mut next_deal_id = id_source("deal");

@@ -2,6 +2,7 @@
 //! These are plain data; the rules that change them live in `ops.rs`.
 
 use super::money::{Currency, Money};
+use crate::i18n::{t, Lang};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -208,23 +209,15 @@ impl Pipeline {
 }
 
 /// The lost reasons a new workspace starts with, in the user's language.
-pub fn default_lost_reasons(lang_is_nb: bool) -> Vec<String> {
-    let reasons: &[&str] = if lang_is_nb {
-        &[
-            "Pris",
-            "Valgte en konkurrent",
-            "Ikke behov nå",
-            "Ingen respons",
-            "Annet",
-        ]
-    } else {
-        &[
-            "Price",
-            "Chose a competitor",
-            "No need right now",
-            "No response",
-            "Other",
-        ]
-    };
-    reasons.iter().map(|r| r.to_string()).collect()
+pub fn default_lost_reasons(lang: Lang) -> Vec<String> {
+    [
+        "lost.default_price",
+        "lost.default_competitor",
+        "lost.default_no_need",
+        "lost.default_no_response",
+        "lost.default_other",
+    ]
+    .into_iter()
+    .map(|key| t(lang, key).to_string())
+    .collect()
 }

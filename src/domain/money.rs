@@ -1,6 +1,7 @@
 //! Money as integer minor units plus an ISO 4217 currency code, and the parsing of amounts
 //! typed by a person. Nothing here rounds through floating point.
 
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -144,6 +145,17 @@ pub enum AmountError {
 pub enum DecimalSeparator {
     Comma,
     Point,
+}
+
+impl DecimalSeparator {
+    /// The separator a person writing `lang` types: a comma in Norwegian, a point in
+    /// English, as `Intl.NumberFormat` shows amounts in those languages.
+    pub fn for_lang(lang: Lang) -> DecimalSeparator {
+        match lang {
+            Lang::Nb => DecimalSeparator::Comma,
+            Lang::En => DecimalSeparator::Point,
+        }
+    }
 }
 
 /// An amount as typed in a deal form, where an empty field means 0 (a deal whose value is

@@ -4,7 +4,7 @@
 use super::model::*;
 use super::money::Money;
 use super::ops::RANK_STEP;
-use crate::i18n::Lang;
+use crate::i18n::{t, Lang};
 use chrono::{DateTime, Duration, Utc};
 
 struct SampleSpec {
@@ -268,10 +268,9 @@ pub fn sample_deals(
                 probability: None,
                 notes: String::new(),
                 next_step: NextStep {
-                    text: match (lang, spec.outcome) {
-                        (_, Outcome::Won | Outcome::Lost(_)) => String::new(),
-                        (Lang::Nb, Outcome::Open) => "Følg opp på e-post".to_string(),
-                        (Lang::En, Outcome::Open) => "Follow up by e-mail".to_string(),
+                    text: match spec.outcome {
+                        Outcome::Won | Outcome::Lost(_) => String::new(),
+                        Outcome::Open => t(lang, "samples.next_step").to_string(),
                     },
                     due: match spec.outcome {
                         Outcome::Open => {

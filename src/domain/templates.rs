@@ -4,7 +4,7 @@
 
 use super::model::{Pipeline, Stage};
 use super::money::Currency;
-use crate::i18n::Lang;
+use crate::i18n::{t, Lang};
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,16 +33,15 @@ impl TemplateKind {
     }
 
     pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (TemplateKind::Startup, Lang::Nb) => "Oppstart",
-            (TemplateKind::Startup, Lang::En) => "Startup",
-            (TemplateKind::Consulting, Lang::Nb) => "Konsulentfirma",
-            (TemplateKind::Consulting, Lang::En) => "Consulting",
-            (TemplateKind::Agency, Lang::Nb) => "Digitalt markedsføringsbyrå",
-            (TemplateKind::Agency, Lang::En) => "Digital agency",
-            (TemplateKind::Blank, Lang::Nb) => "Tom",
-            (TemplateKind::Blank, Lang::En) => "Blank",
-        }
+        t(
+            lang,
+            match self {
+                TemplateKind::Startup => "template.startup",
+                TemplateKind::Consulting => "template.consulting",
+                TemplateKind::Agency => "template.agency",
+                TemplateKind::Blank => "template.blank",
+            },
+        )
     }
 
     pub fn stages(self) -> &'static [TemplateStage] {

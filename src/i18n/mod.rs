@@ -1,11 +1,14 @@
-//! The message catalogue: every user-facing string, in Norwegian Bokmål and English.
-//! Pure: the browser's language is passed in by the UI.
+//! The message catalogue: every user-facing string, in Norwegian Bokmål (`nb.rs`) and
+//! English (`en.rs`). Pure, and it imports nothing from the rest of the crate: the
+//! browser's language is passed in by the UI.
 
-mod catalogue;
+mod en;
+mod nb;
 
 use serde::{Deserialize, Serialize};
 
-pub use catalogue::{EN, NB};
+pub use en::EN;
+pub use nb::NB;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -58,13 +61,6 @@ impl Lang {
             }
         }
         Lang::En
-    }
-
-    pub fn decimal_separator(self) -> crate::domain::money::DecimalSeparator {
-        match self {
-            Lang::Nb => crate::domain::money::DecimalSeparator::Comma,
-            Lang::En => crate::domain::money::DecimalSeparator::Point,
-        }
     }
 
     fn table(self) -> &'static [(&'static str, &'static str)] {
