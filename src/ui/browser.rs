@@ -9,16 +9,30 @@ pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-/// A new random id: 12 base-36 characters, so two tabs creating records at once do not
-/// collide (36^12 is about 4.7e18).
+/// A new random id: a UUID from `crypto.randomUUID()` (36 characters, well within the
+/// 200-character id limit), so two tabs creating records at once do not collide. Where
+/// `randomUUID` is missing (an old browser, or a page not served over a secure
+/// connection), 12 base-36 characters from `Math.random` (36^12 is about 4.7e18).
 pub fn new_id() -> String {
-    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    (0..12)
-        .map(|_| {
-            let idx = (js_sys::Math::random() * ALPHABET.len() as f64) as usize;
-            ALPHABET[idx.min(ALPHABET.len() - 1)] as char
-        })
-        .collect()
+    random_uuid().unwrap_or_else(|| {
+        const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        (0..12)
+            .map(|_| {
+                let idx = (js_sys::Math::random() * ALPHABET.len() as f64) as usize;
+                ALPHABET[idx.min(ALPHABET.len() - 1)] as char
+            })
+            .collect()
+    })
+}
+
+/// `crypto.randomUUID()`, if the browser offers it here. Asked first whether it exists:
+/// calling a missing function through the binding would throw.
+fn random_uuid() -> Option<String> {
+    let crypto = web_sys::window()?.crypto().ok()?;
+    let present = js_sys::Reflect::get(&crypto, &JsValue::from_str("randomUUID"))
+        .ok()
+        .is_some_and(|f| f.is_function());
+    present.then(|| crypto.random_uuid())
 }
 
 /// The browser's preferred languages, most preferred first.
