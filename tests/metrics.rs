@@ -1,7 +1,13 @@
-//! Pipeline metrics on small hand-built datasets, each answer worked out by hand in the test.
+//! Pipeline metrics and the insight view's report, period picker and chart geometry, on
+//! small hand-built datasets, each answer worked out by hand in the test.
 #![cfg(not(target_arch = "wasm32"))]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use pipewright::domain::insights::{
+    forecast_charts, funnel_widths, input_date, Anchor, AttentionRow, ForecastTotals, MonthLabel,
+    PeriodChoice, PeriodForm, PeriodProblem, Report, Span, BASELINE, CHART_HEIGHT, CHART_WIDTH,
+    LABEL_Y,
+};
 use pipewright::domain::metrics::*;
 use pipewright::domain::{
     Contact, Currency, Deal, DealStatus, Money, NextStep, Pipeline, Stage, StageChange, Workspace,
@@ -1408,4 +1414,339 @@ fn deals_of_other_pipelines_are_never_counted() {
     ws.deals.extend(copies);
     let after = insights(&ws, "p", first_quarter_2026(), midnight(2026, 3, 1)).expect("p");
     assert_eq!(before, after);
+}
+
+#[test]
+fn a_sum_beyond_the_range_stops_at_its_nearest_end() {
+    // Sums are taken in i128 and shown as i64 minor units: a sum that fits is kept, one that
+    // does not stops at the end of the range on its own side, never at the other.
+    assert_eq!(saturate(-12_345), -12_345);
+    assert_eq!(saturate(i128::from(i64::MAX)), i64::MAX);
+    assert_eq!(saturate(i128::from(i64::MAX) * 2), i64::MAX);
+    assert_eq!(saturate(i128::from(i64::MIN) - 1), i64::MIN);
+    assert_eq!(saturate(i128::MIN), i64::MIN);
+}
+
+// ---------------------------------------------------------------------------------------
+// The insight view's report, period picker and chart geometry
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_period_picker_starts_at_the_last_12_months_and_checks_a_custom_period() {
+    let now = time(2026, 2, 14, 12);
+    let mut form = PeriodForm::new(now);
+    assert_eq!(form.choice, PeriodChoice::Last12Months);
+    assert_eq!(form.period(now), Ok(Period::last_12_months(now)));
+    assert_eq!(
+        (form.from.as_str(), form.to.as_str()),
+        ("2025-03-01", "2026-02-28")
+    );
+
+    // A ready-made period ignores the custom dates.
+    form.choose(PeriodChoice::ThisQuarter, now);
+    assert_eq!(
+        form.period(now),
+        Ok(period(date(2026, 1, 1), date(2026, 3, 31)))
+    );
+
+    // Switching to a custom period starts from the one on screen.
+    form.choose(PeriodChoice::Custom, now);
+    assert_eq!(
+        (form.from.as_str(), form.to.as_str()),
+        ("2026-01-01", "2026-03-31")
+    );
+    assert_eq!(
+        form.period(now),
+        Ok(period(date(2026, 1, 1), date(2026, 3, 31)))
+    );
+
+    // What a custom period can go wrong with.
+    form.from = "2030-02-01".into();
+    form.to = "2030-01-01".into();
+    assert_eq!(form.period(now), Err(PeriodProblem::StartAfterEnd));
+    form.from = String::new();
+    assert_eq!(form.period(now), Err(PeriodProblem::Missing));
+    form.from = "1900-01-01".into();
+    form.to = "2100-12-31".into();
+    assert_eq!(
+        form.period(now),
+        Err(PeriodProblem::TooLong {
+            max_months: MAX_PERIOD_MONTHS
+        })
+    );
+    // Choosing custom again while the dates make no period leaves them as typed.
+    form.to = "not a date".into();
+    form.choose(PeriodChoice::Custom, now);
+    assert_eq!(form.to, "not a date");
+
+    // Each choice is found again by its option value.
+    for choice in PeriodChoice::ALL {
+        assert_eq!(PeriodChoice::from_value(choice.value()), Some(choice));
+    }
+    assert_eq!(PeriodChoice::from_value("year"), None);
+    assert_eq!(input_date(date(2026, 11, 26)), "2026-11-26");
+}
+
+/// A forecast row as the metrics give it.
+fn forecast_row(
+    month: u32,
+    code: &str,
+    won_minor: i64,
+    weighted_open_minor: i64,
+    n_won: usize,
+    n_open: usize,
+) -> ForecastRow {
+    ForecastRow {
+        month: YearMonth { year: 2026, month },
+        currency: currency(code),
+        won_minor,
+        weighted_open_minor,
+        n_won,
+        n_open,
+    }
+}
+
+#[test]
+fn forecast_chart_draws_every_month_to_the_scale_of_the_largest() {
+    // January 100 won + 50 weighted = 150, the largest; February nothing; March 75 weighted.
+    let rows = vec![
+        forecast_row(1, "NOK", 100, 50, 1, 2),
+        forecast_row(2, "NOK", 0, 0, 0, 0),
+        forecast_row(3, "NOK", 0, 75, 0, 3),
+    ];
+    let charts = forecast_charts(&rows);
+    assert_eq!(charts.len(), 1);
+    let chart = &charts[0];
+    assert_eq!(chart.currency.code(), "NOK");
+    // The bars stand on y = 220 − 26 = 194 and the tallest reaches y = 8: 186 units for 150.
+    assert_eq!((CHART_WIDTH, CHART_HEIGHT, BASELINE), (720.0, 220.0, 194.0));
+    // Three slots of 240; each bar is 70 % of its slot (168) and centred in it.
+    let xs: Vec<(f64, f64)> = chart.months.iter().map(|bar| (bar.x, bar.width)).collect();
+    assert_eq!(xs, vec![(36.0, 168.0), (276.0, 168.0), (516.0, 168.0)]);
+    // January: won 100 / 150 × 186 = 124 from y 70; weighted 50 / 150 × 186 = 62 above it.
+    let january = &chart.months[0];
+    assert_eq!(
+        january.won,
+        Span {
+            y: 70.0,
+            height: 124.0
+        }
+    );
+    assert_eq!(
+        january.weighted,
+        Span {
+            y: 8.0,
+            height: 62.0
+        }
+    );
+    assert_eq!(january.total_minor, 150);
+    // February draws nothing; March weighted 75 / 150 × 186 = 93.
+    assert_eq!(
+        chart.months[1].won.height + chart.months[1].weighted.height,
+        0.0
+    );
+    assert_eq!(
+        chart.months[2].weighted,
+        Span {
+            y: 101.0,
+            height: 93.0
+        }
+    );
+    // Three months all get a label: the outer ones line up with their bar's outer edge, and
+    // every other one is marked so a narrow screen can hide it.
+    let labels: Vec<MonthLabel> = chart.months.iter().filter_map(|bar| bar.label).collect();
+    assert_eq!(
+        labels,
+        vec![
+            MonthLabel {
+                x: 36.0,
+                anchor: Anchor::Start,
+                alternate: false
+            },
+            MonthLabel {
+                x: 360.0,
+                anchor: Anchor::Middle,
+                alternate: true
+            },
+            MonthLabel {
+                x: 684.0,
+                anchor: Anchor::End,
+                alternate: false
+            },
+        ]
+    );
+    assert_eq!(LABEL_Y, 212.0);
+    assert_eq!(
+        chart.totals,
+        ForecastTotals {
+            won_minor: 100,
+            weighted_open_minor: 125,
+            total_minor: 225,
+            n_won: 1,
+            n_open: 5,
+        }
+    );
+    assert_eq!(chart.busiest, Some(0));
+}
+
+#[test]
+fn forecast_chart_busiest_month_is_the_earliest_of_the_largest_and_none_when_all_are_zero() {
+    let tie = vec![
+        forecast_row(1, "EUR", 10, 0, 1, 0),
+        forecast_row(2, "EUR", 0, 30, 0, 1),
+        forecast_row(3, "EUR", 30, 0, 1, 0),
+    ];
+    assert_eq!(forecast_charts(&tie)[0].busiest, Some(1));
+
+    let empty = vec![
+        forecast_row(1, "EUR", 0, 0, 0, 0),
+        forecast_row(2, "EUR", 0, 0, 0, 0),
+    ];
+    let chart = &forecast_charts(&empty)[0];
+    assert_eq!(chart.busiest, None);
+    assert!(chart
+        .months
+        .iter()
+        .all(|bar| bar.won.height == 0.0 && bar.weighted.height == 0.0 && bar.won.y == BASELINE));
+    assert!(forecast_charts(&[]).is_empty());
+}
+
+#[test]
+fn forecast_chart_labels_every_second_month_of_a_two_year_period() {
+    let rows: Vec<ForecastRow> = (0..24)
+        .map(|n| ForecastRow {
+            month: YearMonth {
+                year: 2025 + n / 12,
+                month: (n % 12) as u32 + 1,
+            },
+            ..forecast_row(1, "NOK", 0, 0, 0, 0)
+        })
+        .collect();
+    let chart = &forecast_charts(&rows)[0];
+    // 24 months with room for 12 labels: every second month, and every other label of those
+    // (months 2, 6, 10, …) marked as the ones a narrow screen hides.
+    let labelled: Vec<(usize, bool)> = chart
+        .months
+        .iter()
+        .enumerate()
+        .filter_map(|(index, bar)| bar.label.map(|label| (index, label.alternate)))
+        .collect();
+    assert_eq!(labelled.len(), 12);
+    assert_eq!(
+        &labelled[..4],
+        &[(0, false), (2, true), (4, false), (6, true)]
+    );
+    // The last month is not labelled, so no label is anchored at its end.
+    assert!(chart.months[23].label.is_none());
+    assert_eq!(
+        chart.months[22].label.map(|l| l.anchor),
+        Some(Anchor::Middle)
+    );
+}
+
+#[test]
+fn forecast_charts_keep_currencies_apart_and_their_totals_saturate() {
+    let ws = forecast_dataset();
+    let all = figures(&ws, period(date(2026, 1, 1), date(2026, 2, 28)));
+    let charts = forecast_charts(&all.forecast);
+    // One chart per currency, in code order, each with both months.
+    let shape: Vec<(&str, usize)> = charts
+        .iter()
+        .map(|chart| (chart.currency.code(), chart.months.len()))
+        .collect();
+    assert_eq!(shape, vec![("EUR", 2), ("NOK", 2)]);
+    // NOK: won 10,000,000 in January; weighted 2,000,000 + 250,000.
+    assert_eq!(
+        charts[1].totals,
+        ForecastTotals {
+            won_minor: 10_000_000,
+            weighted_open_minor: 2_250_000,
+            total_minor: 12_250_000,
+            n_won: 1,
+            n_open: 2,
+        }
+    );
+    // EUR: won 500,000 and weighted 70,004, both in February.
+    assert_eq!(charts[0].totals.total_minor, 570_004);
+    assert_eq!(charts[0].busiest, Some(1));
+
+    let huge = vec![
+        forecast_row(1, "NOK", i64::MAX, i64::MAX, 2, 2),
+        forecast_row(2, "NOK", i64::MAX, 0, 2, 0),
+    ];
+    let chart = &forecast_charts(&huge)[0];
+    assert_eq!(chart.months[0].total_minor, i64::MAX);
+    assert_eq!(
+        (
+            chart.totals.won_minor,
+            chart.totals.weighted_open_minor,
+            chart.totals.total_minor
+        ),
+        (i64::MAX, i64::MAX, i64::MAX)
+    );
+    // January holds twice what February does, so its bar is full height and February's half.
+    assert_eq!(chart.busiest, Some(0));
+    assert_eq!(
+        chart.months[0].won.height + chart.months[0].weighted.height,
+        186.0
+    );
+    assert_eq!(chart.months[1].won.height, 93.0);
+}
+
+#[test]
+fn funnel_bars_are_as_wide_as_their_share_of_the_widest_stage() {
+    let ws = funnel_dataset();
+    let all = figures(&ws, january_2026());
+    // Entered: a 4, b 4, c 3, d 0.
+    assert_eq!(
+        funnel_widths(&all.funnel),
+        Some(vec![100.0, 100.0, 75.0, 0.0])
+    );
+    let empty = figures(
+        &workspace(pipeline(&[("a", 10)]), Vec::new()),
+        january_2026(),
+    );
+    assert_eq!(funnel_widths(&empty.funnel), None);
+    assert_eq!(funnel_widths(&[]), None);
+}
+
+#[test]
+fn the_report_names_stages_and_the_deals_needing_attention() {
+    let mut p = pipeline(&[("lead", 10), ("won-over", 50)]);
+    p.name = "Sales".into();
+    let day = |d: u32| midnight(2026, 1, d);
+    let mut orphan = deal("orphan", 2_500, "NOK", &[("gone", day(2))]);
+    orphan.title = "Lost its stage".into();
+    let deals = vec![
+        // Left lead after 4 and 6 days: the bottleneck, with too few deals to be sure.
+        deal("d1", 100, "NOK", &[("lead", day(1)), ("won-over", day(5))]),
+        deal("d2", 100, "NOK", &[("lead", day(1)), ("won-over", day(7))]),
+        orphan,
+    ];
+    let ws = workspace(p, deals);
+    let report = Report::build(&ws, "p", january_2026(), day(10)).expect("pipeline p");
+    assert_eq!(report.pipeline_name, "Sales");
+    assert_eq!(report.stage_name("won-over"), "WON-OVER");
+    assert_eq!(report.stage_name("gone"), "");
+    let bottleneck = report.bottleneck().expect("a bottleneck");
+    assert_eq!(
+        (bottleneck.stage_id.as_str(), bottleneck.n_deals),
+        ("lead", 2)
+    );
+    assert_close(bottleneck.median_days, 5.0);
+    // The orphan needs attention for its removed stage, and shows its title and amount.
+    assert_eq!(
+        report.attention,
+        vec![AttentionRow {
+            deal_id: "orphan".into(),
+            title: "Lost its stage".into(),
+            stage_name: None,
+            amount: Money::new(2_500, Currency::nok()),
+            reasons: vec![AttentionReason::StageRemoved],
+        }]
+    );
+    assert_eq!(
+        Report::build(&ws, "no-such-pipeline", january_2026(), day(20)),
+        None
+    );
 }
