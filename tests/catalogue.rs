@@ -1,5 +1,5 @@
-//! The message catalogue: both languages hold the same keys in the same order, and every
-//! key the code asks for exists.
+//! The message catalogue: both languages hold the same keys in the same order, every
+//! message with a count has its plural forms, and every key the code asks for exists.
 #![cfg(not(target_arch = "wasm32"))]
 
 use pipewright::i18n::{t, Lang, EN, NB};
@@ -10,12 +10,46 @@ type Table = &'static [(&'static str, &'static str)];
 
 const TABLES: [(&str, Table); 2] = [("nb", NB), ("en", EN)];
 
+/// The plural categories of whole numbers in both languages (CLDR: nb and en both have
+/// exactly "one" and "other"), as `Intl.PluralRules` gives them to the UI.
+const CATEGORIES: [&str; 2] = ["one", "other"];
+
+/// Every CLDR category name, reserved as the last part of a key for plural variants.
+const ALL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// Messages with `{n}` before a word that still need no plural forms: the word does not
+/// change with the count.
+const COUNT_WITHOUT_PLURAL: &[&str] = &[
+    // "Show more (3 more)".
+    "column.show_more",
+    "insights.attention.show_more",
+    // These two shown by src/ui/insights.rs need plural forms; that view is being
+    // reworked as a whole in the same issue, and its call sites move to `tn` with it.
+    "insights.attention.count",
+    "insights.forecast.no_close_date",
+];
+
 fn keys(table: Table) -> Vec<&'static str> {
     table.iter().map(|(k, _)| *k).collect()
 }
 
 fn text(table: Table, key: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// `key.one` → `Some(("key", "one"))`.
+fn plural_variant(key: &str) -> Option<(&str, &str)> {
+    key.rsplit_once('.')
+        .filter(|(_, category)| ALL_CATEGORIES.contains(category))
+}
+
+/// The bases of the messages with plural variants (`storage.unreadable` for
+/// `storage.unreadable.one` and `storage.unreadable.other`).
+fn plural_bases(table: Table) -> BTreeSet<&'static str> {
+    keys(table)
+        .into_iter()
+        .filter_map(|key| plural_variant(key).map(|(base, _)| base))
+        .collect()
 }
 
 #[test]
@@ -61,6 +95,56 @@ fn placeholders_match_between_languages() {
     }
 }
 
+#[test]
+fn every_message_with_plural_forms_has_each_category_and_nothing_else() {
+    for (name, table) in TABLES {
+        for base in plural_bases(table) {
+            assert!(
+                text(table, base).is_none(),
+                "{name}: {base} is both a message and the base of plural forms"
+            );
+            let categories: BTreeSet<&str> = keys(table)
+                .into_iter()
+                .filter_map(plural_variant)
+                .filter(|(b, _)| *b == base)
+                .map(|(_, category)| category)
+                .collect();
+            assert_eq!(
+                categories,
+                CATEGORIES.into_iter().collect(),
+                "{name}: the plural forms of {base}"
+            );
+            for category in CATEGORIES {
+                let key = format!("{base}.{category}");
+                let message = text(table, &key).unwrap_or("");
+                assert!(message.contains("{n}"), "{name}: {key} does not show {{n}}");
+            }
+        }
+    }
+}
+
+/// "3 open deals": a count followed by a word takes the word's plural form, so the message
+/// must have one variant per plural category ("1 open deal").
+#[test]
+fn every_message_that_counts_something_has_plural_forms() {
+    let counts_a_word = |message: &str| {
+        message
+            .split("{n} ")
+            .skip(1)
+            .any(|rest| rest.starts_with(char::is_alphabetic))
+    };
+    for (name, table) in TABLES {
+        for (key, message) in table {
+            if plural_variant(key).is_none()
+                && !COUNT_WITHOUT_PLURAL.contains(key)
+                && counts_a_word(message)
+            {
+                panic!("{name}: {key} counts something ({message:?}) but has no plural forms");
+            }
+        }
+    }
+}
+
 fn rust_sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("source directory is readable") {
         let path = entry.expect("directory entry").path();
@@ -89,7 +173,8 @@ fn app_sources() -> Vec<(PathBuf, String)> {
 }
 
 /// Message keys are string literals such as "deal.title" anywhere in `src`. Every one the
-/// code uses must be in both languages; a typo would otherwise show the raw key.
+/// code uses must be in both languages, as a message or as the base of plural forms; a
+/// typo would otherwise show the raw key.
 #[test]
 fn every_key_the_code_uses_exists_in_both_languages() {
     let namespaces: BTreeSet<&str> = keys(NB)
@@ -118,9 +203,10 @@ fn every_key_the_code_uses_exists_in_both_languages() {
         used.len()
     );
     for (name, table) in TABLES {
+        let bases = plural_bases(table);
         let missing: Vec<_> = used
             .iter()
-            .filter(|(key, _)| text(table, key).is_none())
+            .filter(|(key, _)| text(table, key).is_none() && !bases.contains(key.as_str()))
             .map(|(key, path)| format!("{key} ({path})"))
             .collect();
         assert!(
@@ -128,6 +214,58 @@ fn every_key_the_code_uses_exists_in_both_languages() {
             "keys used in src but missing from {name}: {missing:?}"
         );
     }
+}
+
+/// A message with plural forms is asked for with its count (`tn` in the UI, `plural` in
+/// the core), and a plain message without one; the other way round shows the raw key.
+#[test]
+fn messages_with_plural_forms_are_asked_for_with_a_count() {
+    let bases = plural_bases(NB);
+    let mut calls = 0;
+    let mut wrong = Vec::new();
+    for (path, source) in app_sources() {
+        // `t(lang, "key"`, `tf(\n lang.get(),\n "key"`, `tn(lang, "key"`: the key is the
+        // second argument, after a first one without commas or quotes.
+        for (at, _) in source.match_indices('(') {
+            let before = &source[..at];
+            let function = before
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            let counted = match function {
+                "t" | "tf" => false,
+                "tn" | "plural" => true,
+                _ => continue,
+            };
+            let Some((first, rest)) = source[at + 1..].split_once(',') else {
+                continue;
+            };
+            if first.contains('"') || first.contains(')') && !first.contains('(') {
+                continue;
+            }
+            let rest = rest.trim_start();
+            let Some(key) = rest
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'))
+                .map(|(key, _)| key)
+            else {
+                continue;
+            };
+            if text(NB, key).is_none() && !bases.contains(key) {
+                // Not a key of the catalogue: the test above reports what is missing.
+                continue;
+            }
+            calls += 1;
+            if bases.contains(key) != counted {
+                wrong.push(format!("{}: {function}(…, \"{key}\")", path.display()));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "a message with plural forms needs its count (tn), a plain one t or tf: {wrong:#?}"
+    );
+    assert!(calls > 100, "found only {calls} calls; is the scan broken?");
 }
 
 #[test]

@@ -221,3 +221,28 @@ async fn the_mounted_app_renders_its_header_and_gallery() {
     assert_eq!(templates.length(), 4);
     clear();
 }
+
+#[wasm_bindgen_test]
+fn a_count_takes_the_plural_form_the_browser_chooses_for_it() {
+    use pipewright::i18n::{Lang, PluralCategory};
+    use pipewright::ui::intl::{plural_category, tn};
+    for lang in Lang::ALL {
+        assert_eq!(
+            plural_category(lang, 1usize),
+            PluralCategory::One,
+            "{lang:?}"
+        );
+        for n in [0usize, 2, 5, 21, 101] {
+            assert_eq!(
+                plural_category(lang, n),
+                PluralCategory::Other,
+                "{lang:?} {n}"
+            );
+        }
+    }
+    assert_eq!(tn(Lang::En, "count.deals", 1usize, &[]), "1 deal");
+    assert_eq!(tn(Lang::En, "count.deals", 0usize, &[]), "0 deals");
+    assert_eq!(tn(Lang::Nb, "count.deals", 1usize, &[]), "1 avtale");
+    assert_eq!(tn(Lang::Nb, "count.deals", 21usize, &[]), "21 avtaler");
+    assert!(tn(Lang::En, "storage.unreadable", 1usize, &[]).starts_with("1 stored value could"));
+}

@@ -63,7 +63,8 @@ function previewDate(exportedAt: string): string {
 }
 
 function previewText(pipelines: number, deals: number, exportedAt: string): string {
-  return `${pipelines} pipelines and ${deals} deals, exported ${previewDate(exportedAt)} (Pipewright ${APP_VERSION}).`;
+  const counted = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${counted(pipelines, 'pipeline')} and ${counted(deals, 'deal')}, exported ${previewDate(exportedAt)} (Pipewright ${APP_VERSION}).`;
 }
 
 /** The message shown when a file cannot be imported. */
@@ -305,7 +306,7 @@ test('“Add beside my pipelines” adds the imported pipelines and changes noth
   await chooseBackupFile(page, only.name, only.text);
   await expect(preview).toContainText(previewText(1, 5, onlyFile.exported_at));
   await preview.getByRole('button', { name: 'Add beside my pipelines', exact: true }).click();
-  await expect(backupPanel(page)).toContainText('Added 1 pipelines with 5 deals.');
+  await expect(backupPanel(page)).toContainText('Added 1 pipeline with 5 deals.');
   await expect(pipelineSelect(page).getByRole('option')).toHaveText(['Startup', 'Nysalg', 'Partnere', 'Startup']);
 
   const afterClash = (await exportBackup(page)).file.workspace;

@@ -779,9 +779,9 @@ test('a corrupt stored deal shows a warning, is kept byte for byte, and the othe
   await page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, garbage]);
 
   await reload(page);
-  const banner = page.getByRole('alert').filter({ hasText: 'stored values could not be read' });
+  const banner = page.getByRole('alert').filter({ hasText: 'stored value could not be read' });
   await expect(banner).toBeVisible();
-  await expect(banner).toContainText('1 stored values could not be read. They have been kept unchanged.');
+  await expect(banner).toContainText('1 stored value could not be read. It has been kept unchanged.');
   await expect(banner).toContainText(key);
   await expect(banner.getByRole('button', { name: 'Download the unreadable data' })).toBeVisible();
   await expect(card(page, 'Healthy one')).toBeVisible();

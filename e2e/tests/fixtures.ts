@@ -129,7 +129,7 @@ export function announcement(page: Page) {
 
 /** Checks a column's count badge (visible number and its accessible label). */
 export async function expectCount(page: Page, stage: string, n: number) {
-  const count = column(page, stage).getByLabel(`${n} open deals`, { exact: true });
+  const count = column(page, stage).getByLabel(`${n} open ${n === 1 ? 'deal' : 'deals'}`, { exact: true });
   await expect(count).toHaveText(String(n));
 }
 

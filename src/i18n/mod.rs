@@ -1,6 +1,6 @@
 //! The message catalogue: every user-facing string, in Norwegian Bokmål (`nb.rs`) and
 //! English (`en.rs`). Pure, and it imports nothing from the rest of the crate: the
-//! browser's language is passed in by the UI.
+//! browser's language and a count's plural category are passed in by the UI.
 
 mod en;
 mod nb;
@@ -71,22 +71,86 @@ impl Lang {
     }
 }
 
-/// The message for `key`. A missing key shows itself, so a gap is visible rather than
-/// blank; the catalogue tests make sure none is missing.
-pub fn t(lang: Lang, key: &'static str) -> &'static str {
+/// A CLDR plural category, as the browser's `Intl.PluralRules.select` names it. Norwegian
+/// Bokmål and English use only `One` and `Other` for whole numbers; the rest are here so a
+/// category from the browser always has a place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PluralCategory {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+impl PluralCategory {
+    /// The suffix of a message key's variant for this category (`"one"` for `key.one`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        }
+    }
+
+    /// The category a CLDR name stands for; anything unknown is `Other`, the category every
+    /// language has.
+    pub fn from_cldr(name: &str) -> PluralCategory {
+        match name {
+            "zero" => PluralCategory::Zero,
+            "one" => PluralCategory::One,
+            "two" => PluralCategory::Two,
+            "few" => PluralCategory::Few,
+            "many" => PluralCategory::Many,
+            _ => PluralCategory::Other,
+        }
+    }
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
     lang.table()
         .iter()
         .find(|(k, _)| *k == key)
-        .map_or(key, |(_, text)| text)
+        .map(|(_, text)| *text)
 }
 
-/// The message for `key` with `{name}` placeholders filled in.
-pub fn tf(lang: Lang, key: &'static str, args: &[(&str, &str)]) -> String {
-    let mut text = t(lang, key).to_string();
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut text = text.to_string();
     for (name, value) in args {
         text = text.replace(&format!("{{{name}}}"), value);
     }
     text
+}
+
+/// The message for `key`. A missing key shows itself, so a gap is visible rather than
+/// blank; the catalogue tests make sure none is missing.
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    lookup(lang, key).unwrap_or(key)
+}
+
+/// The message for `key` with `{name}` placeholders filled in.
+pub fn tf(lang: Lang, key: &'static str, args: &[(&str, &str)]) -> String {
+    fill(t(lang, key), args)
+}
+
+/// The variant of a message with a count for the count's plural `category` (which the UI
+/// gets from the browser's `Intl.PluralRules`), with placeholders filled in. The catalogue
+/// holds such a message as `key.one` and `key.other`; a category the language's variants
+/// do not name falls back to `key.other`, and a missing message shows its key.
+pub fn plural(
+    lang: Lang,
+    key: &'static str,
+    category: PluralCategory,
+    args: &[(&str, &str)],
+) -> String {
+    let text = lookup(lang, &format!("{key}.{}", category.suffix()))
+        .or_else(|| lookup(lang, &format!("{key}.other")))
+        .unwrap_or(key);
+    fill(text, args)
 }
 
 #[cfg(test)]
@@ -105,6 +169,43 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(tf(Lang::En, "deals.count", &[("n", "3")]), "3 deals");
+        assert_eq!(
+            tf(Lang::En, "card.next", &[("text", "Call")]),
+            "Next step: Call"
+        );
+    }
+
+    #[test]
+    fn a_count_gets_the_variant_of_its_plural_category() {
+        let check = |lang, category, expected: &str| {
+            let text = plural(lang, "count.deals", category, &[("n", "N")]);
+            assert_eq!(text, expected, "{lang:?} {category:?}");
+        };
+        check(Lang::En, PluralCategory::One, "N deal");
+        check(Lang::En, PluralCategory::Other, "N deals");
+        check(Lang::Nb, PluralCategory::One, "N avtale");
+        check(Lang::Nb, PluralCategory::Other, "N avtaler");
+        // A category neither language has falls back to `other`.
+        check(Lang::En, PluralCategory::Few, "N deals");
+        assert_eq!(
+            plural(Lang::En, "no.such.key", PluralCategory::One, &[]),
+            "no.such.key"
+        );
+    }
+
+    #[test]
+    fn a_browser_category_name_is_read_and_anything_else_is_other() {
+        for category in [
+            PluralCategory::Zero,
+            PluralCategory::One,
+            PluralCategory::Two,
+            PluralCategory::Few,
+            PluralCategory::Many,
+            PluralCategory::Other,
+        ] {
+            assert_eq!(PluralCategory::from_cldr(category.suffix()), category);
+        }
+        assert_eq!(PluralCategory::from_cldr("One"), PluralCategory::Other);
+        assert_eq!(PluralCategory::from_cldr(""), PluralCategory::Other);
     }
 }

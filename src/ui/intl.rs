@@ -1,9 +1,9 @@
-//! Money and date formatting through the browser's `Intl` APIs, for the chosen locale.
+//! Money, date and plural choice through the browser's `Intl` APIs, for the chosen locale.
 //! Formatters are costly to build, so each is made once per locale and currency.
 
 use crate::domain::money::minor_to_major_f64;
 use crate::domain::Money;
-use crate::i18n::Lang;
+use crate::i18n::{plural, Lang, PluralCategory};
 use chrono::NaiveDate;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -13,6 +13,8 @@ thread_local! {
     static NUMBER_FORMATS: RefCell<HashMap<(Lang, String, bool), js_sys::Intl::NumberFormat>> =
         RefCell::new(HashMap::new());
     static DATE_FORMATS: RefCell<HashMap<Lang, js_sys::Intl::DateTimeFormat>> =
+        RefCell::new(HashMap::new());
+    static PLURAL_RULES: RefCell<HashMap<Lang, js_sys::Intl::PluralRules>> =
         RefCell::new(HashMap::new());
 }
 
@@ -87,4 +89,50 @@ pub fn number(lang: Lang, value: f64) -> String {
         .to_locale_string(lang.locale())
         .as_string()
         .unwrap_or_else(|| value.to_string())
+}
+
+/// A number of things, as a message with plural forms counts them.
+pub trait Count: Copy + ToString {
+    fn as_f64(self) -> f64;
+}
+
+impl Count for usize {
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Count for u8 {
+    fn as_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Count for i64 {
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+/// The plural category of the count `n` in `lang`, from the browser's `Intl.PluralRules`
+/// (1 is "one" in nb and en; 0 and 2 are "other").
+pub fn plural_category(lang: Lang, n: impl Count) -> PluralCategory {
+    PLURAL_RULES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let rules = cache.entry(lang).or_insert_with(|| {
+            js_sys::Intl::PluralRules::new(&locales(lang), &js_sys::Object::new())
+        });
+        let name: String = rules.select(n.as_f64()).into();
+        PluralCategory::from_cldr(&name)
+    })
+}
+
+/// The message `key` for the count `n` ("1 open deal", "3 open deals"): the variant for
+/// the count's plural category, with `{n}` and the other placeholders filled in.
+pub fn tn(lang: Lang, key: &'static str, n: impl Count, args: &[(&str, &str)]) -> String {
+    let count = n.to_string();
+    let mut all = Vec::with_capacity(args.len() + 1);
+    all.push(("n", count.as_str()));
+    all.extend_from_slice(args);
+    plural(lang, key, plural_category(lang, n), &all)
 }

@@ -11,7 +11,7 @@ pub fn amount_error_text(lang: Lang, err: &AmountError) -> String {
         AmountError::NotANumber => t(lang, "amount.not_number").to_string(),
         AmountError::Negative => t(lang, "amount.negative").to_string(),
         AmountError::TooManyDecimals { allowed } => {
-            tf(lang, "amount.decimals", &[("n", &allowed.to_string())])
+            crate::ui::intl::tn(lang, "amount.decimals", *allowed, &[])
         }
         AmountError::TooLarge => t(lang, "amount.too_large").to_string(),
     }
@@ -19,11 +19,7 @@ pub fn amount_error_text(lang: Lang, err: &AmountError) -> String {
 
 /// Says which deals were given a place again, and what the user can do.
 pub fn recovery_text(lang: Lang, recovery: &Recovery) -> String {
-    tf(
-        lang,
-        "recovered.notice",
-        &[("n", &recovery.n_deals.to_string())],
-    )
+    crate::ui::intl::tn(lang, "recovered.notice", recovery.n_deals, &[])
 }
 
 /// A domain error as a sentence the user can act on.
@@ -44,11 +40,9 @@ pub fn domain_error_text(lang: Lang, err: &DomainError) -> String {
         DomainError::AmountTooLarge => t(lang, "error.amount_too_large").to_string(),
         DomainError::DealIsClosed => t(lang, "error.deal_closed").to_string(),
         DomainError::DealIsOpen => t(lang, "error.deal_open").to_string(),
-        DomainError::StageHasDeals { n_deals } => tf(
-            lang,
-            "error.stage_has_deals",
-            &[("n", &n_deals.to_string())],
-        ),
+        DomainError::StageHasDeals { n_deals } => {
+            crate::ui::intl::tn(lang, "error.stage_has_deals", *n_deals, &[])
+        }
         DomainError::LastStage => t(lang, "error.last_stage").to_string(),
         DomainError::MoveTargetIsRemovedStage => t(lang, "error.move_target").to_string(),
         DomainError::EmptyLostReason => t(lang, "error.empty_lost_reason").to_string(),

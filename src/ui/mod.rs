@@ -16,7 +16,7 @@ mod state;
 
 pub use state::Ctx;
 
-use crate::i18n::{t, tf, Lang};
+use crate::i18n::{t, Lang};
 use leptos::prelude::*;
 use state::Screen;
 
@@ -179,11 +179,7 @@ fn Banners() -> impl IntoView {
                 <div class="banner banner-warning" role="alert">
                     <p>
                         {move || {
-                            tf(
-                                lang.get(),
-                                "storage.unreadable",
-                                &[("n", &ctx.unreadable.with(Vec::len).to_string())],
-                            )
+                            intl::tn(lang.get(), "storage.unreadable", ctx.unreadable.with(Vec::len), &[])
                         }}
                     </p>
                     <ul class="unreadable-list">

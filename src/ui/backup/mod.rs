@@ -207,8 +207,19 @@ impl Backups {
                 lang,
                 "backup.added",
                 &[
-                    ("pipelines", &report.pipeline_ids.len().to_string()),
-                    ("deals", &report.n_deals.to_string()),
+                    (
+                        "pipelines",
+                        &crate::ui::intl::tn(
+                            lang,
+                            "count.pipelines",
+                            report.pipeline_ids.len(),
+                            &[],
+                        ),
+                    ),
+                    (
+                        "deals",
+                        &crate::ui::intl::tn(lang, "count.deals", report.n_deals, &[]),
+                    ),
                 ],
             );
             if let Some(first) = report.pipeline_ids.first() {

@@ -168,8 +168,19 @@ fn ImportPreview(file_name: String, backup: Backup) -> impl IntoView {
         lang_now,
         "backup.preview",
         &[
-            ("pipelines", &backup.workspace.pipelines.len().to_string()),
-            ("deals", &backup.workspace.deals.len().to_string()),
+            (
+                "pipelines",
+                &intl::tn(
+                    lang_now,
+                    "count.pipelines",
+                    backup.workspace.pipelines.len(),
+                    &[],
+                ),
+            ),
+            (
+                "deals",
+                &intl::tn(lang_now, "count.deals", backup.workspace.deals.len(), &[]),
+            ),
             (
                 "date",
                 &intl::date(lang_now, backup.exported_at.date_naive()),

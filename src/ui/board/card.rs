@@ -107,7 +107,7 @@ fn CardText(deal: Deal, stale: bool) -> impl IntoView {
         })}
         {next.map(|text| view! { <p class="card-next">{text}</p> })}
         <p class="card-age">
-            {move || tf(lang.get(), "card.days", &[("n", &days.to_string())])}
+            {move || intl::tn(lang.get(), "card.days", days, &[])}
             {stale.then(|| view! { " " <span class="badge badge-stale">{move || t(lang.get(), "card.stale")}</span> })}
             {sample.then(|| view! { " " <span class="badge">{move || t(lang.get(), "card.sample")}</span> })}
         </p>

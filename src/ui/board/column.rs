@@ -149,7 +149,7 @@ fn ColumnHeader(
         <header class="column-header">
             <div class="column-title">
                 <h2 id=format!("stage-{stage_id}")>{move || stage.get().map(|s| s.0).unwrap_or_default()}</h2>
-                <span class="count" aria-label=move || tf(lang.get(), "column.count_label", &[("n", &count.get().to_string())])>
+                <span class="count" aria-label=move || crate::ui::intl::tn(lang.get(), "column.count_label", count.get(), &[])>
                     {move || count.get()}
                 </span>
                 <button type="button" class="icon-button" aria-expanded=move || show_guidance.get().to_string()

@@ -47,7 +47,7 @@ pub fn Board() -> impl IntoView {
         let pid = pipeline_id.get_untracked();
         let lang = lang.get_untracked();
         if let Some(n) = ctx.apply(|ws| Ok(ws.remove_sample_deals(&pid))) {
-            ctx.announce(tf(lang, "samples.removed", &[("n", &n.to_string())]));
+            ctx.announce(intl::tn(lang, "samples.removed", n, &[]));
         }
     };
 
@@ -59,7 +59,7 @@ pub fn Board() -> impl IntoView {
             </p>
             <Show when=move || { n_samples.get() > 0 }>
                 <p class="sample-note">
-                    {move || tf(lang.get(), "samples.note", &[("n", &n_samples.get().to_string())])}
+                    {move || intl::tn(lang.get(), "samples.note", n_samples.get(), &[])}
                     " "
                     <button type="button" on:click=remove_samples>
                         {move || t(lang.get(), "samples.remove")}

@@ -49,10 +49,11 @@ pub fn PipelineDetails(pipeline_id: String) -> impl IntoView {
                 ws.deals_in_pipeline(&pid.get_value()).count(),
             )
         });
-        let question = tf(
+        let question = crate::ui::intl::tn(
             lang,
             "settings.confirm_delete",
-            &[("name", &pipeline_name), ("n", &n_deals.to_string())],
+            n_deals,
+            &[("name", &pipeline_name)],
         );
         if browser::confirm(&question)
             && ctx

@@ -73,10 +73,11 @@ impl StageHandle {
             )
         });
         match result {
-            Ok(n) if target.is_some() => self.ctx.announce(tf(
+            Ok(n) if target.is_some() => self.ctx.announce(crate::ui::intl::tn(
                 lang,
                 "settings.stage_removed_moved",
-                &[("name", &name), ("n", &n.to_string())],
+                n,
+                &[("name", &name)],
             )),
             Ok(_) => self
                 .ctx
@@ -266,7 +267,7 @@ fn RemoveQuestion(
     };
     view! {
         <div class="remove-stage" role="group" aria-label=move || t(lang.get(), "settings.remove_stage")>
-            <p>{move || tf(lang.get(), "settings.remove_where", &[("n", &n_deals.get().to_string())])}</p>
+            <p>{move || crate::ui::intl::tn(lang.get(), "settings.remove_where", n_deals.get(), &[])}</p>
             <label for=select_id.clone()>{move || t(lang.get(), "settings.move_deals_to")}</label>
             <select id=select_id on:change=move |ev| move_to.set(event_target_value(&ev))>{options}</select>
             <button type="button" class="danger" on:click=move |_| confirm.run(())>{move || t(lang.get(), "settings.remove_and_move")}</button>
