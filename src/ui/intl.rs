@@ -83,6 +83,33 @@ pub fn date(lang: Lang, date: NaiveDate) -> String {
     })
 }
 
+thread_local! {
+    static MONTH_FORMATS: RefCell<HashMap<Lang, js_sys::Intl::DateTimeFormat>> =
+        RefCell::new(HashMap::new());
+}
+
+/// A calendar month with its year, short ("Nov 2026" in en, "nov. 2026" in nb).
+pub fn month(lang: Lang, month: crate::domain::metrics::YearMonth) -> String {
+    let millis = NaiveDate::from_ymd_opt(month.year, month.month, 15)
+        .and_then(|date| date.and_hms_opt(12, 0, 0))
+        .map_or(0.0, |at| at.and_utc().timestamp_millis() as f64);
+    MONTH_FORMATS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let formatter = cache.entry(lang).or_insert_with(|| {
+            js_sys::Intl::DateTimeFormat::new(
+                &locales(lang),
+                &options(&[("month", "short"), ("year", "numeric"), ("timeZone", "UTC")]),
+            )
+        });
+        formatter
+            .format()
+            .call1(formatter, &js_sys::Date::new(&JsValue::from_f64(millis)))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| format!("{}-{:02}", month.year, month.month))
+    })
+}
+
 /// A plain number in the locale ("12 345" in nb).
 pub fn number(lang: Lang, value: f64) -> String {
     js_sys::Number::from(value)

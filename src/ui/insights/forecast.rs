@@ -1,0 +1,195 @@
+//! The forecast section: per currency, a stacked bar per month (won below, weighted open
+//! above) with a text alternative, then the same numbers in a table.
+
+use super::format::{count, money};
+use crate::domain::insights::Report;
+use crate::domain::insights::{
+    forecast_charts, ForecastChart, MonthBar, BASELINE, CHART_HEIGHT, CHART_WIDTH, LABEL_Y,
+};
+use crate::i18n::{t, tf, Lang};
+use crate::ui::intl;
+use leptos::prelude::*;
+
+pub fn forecast_body(lang: Lang, report: &Report) -> AnyView {
+    let charts = forecast_charts(&report.figures.forecast)
+        .iter()
+        .map(|chart| forecast_chart(lang, chart))
+        .collect_view();
+    let without_date = report.figures.open_deals_without_expected_close;
+    let note = (without_date > 0).then(|| {
+        let text = tf(
+            lang,
+            "insights.forecast.no_close_date",
+            &[("n", &count(lang, without_date))],
+        );
+        view! { <p class="hint">{text}</p> }
+    });
+    view! {
+        {charts}
+        {note}
+    }
+    .into_any()
+}
+
+/// The text alternative of one currency's chart: its span, totals and busiest month.
+fn forecast_summary(lang: Lang, chart: &ForecastChart<'_>) -> String {
+    let (Some(first), Some(last)) = (chart.months.first(), chart.months.last()) else {
+        return String::new();
+    };
+    let currency = chart.currency;
+    let first_month = intl::month(lang, first.row.month);
+    let last_month = intl::month(lang, last.row.month);
+    match chart.busiest.and_then(|index| chart.months.get(index)) {
+        None => tf(
+            lang,
+            "insights.forecast.chart_empty",
+            &[
+                ("currency", currency.code()),
+                ("first", &first_month),
+                ("last", &last_month),
+            ],
+        ),
+        Some(busiest) => tf(
+            lang,
+            "insights.forecast.chart_label",
+            &[
+                ("currency", currency.code()),
+                ("first", &first_month),
+                ("last", &last_month),
+                ("won", &money(lang, chart.totals.won_minor, currency)),
+                (
+                    "weighted",
+                    &money(lang, chart.totals.weighted_open_minor, currency),
+                ),
+                ("total", &money(lang, chart.totals.total_minor, currency)),
+                ("month", &intl::month(lang, busiest.row.month)),
+                ("amount", &money(lang, busiest.total_minor, currency)),
+            ],
+        ),
+    }
+}
+
+fn forecast_chart(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
+    let summary = forecast_summary(lang, chart);
+    let title_text = summary.clone();
+    let bars = chart
+        .months
+        .iter()
+        .map(|bar| month_bar(lang, bar))
+        .collect_view();
+    view! {
+        <div class="forecast">
+            <h4>{tf(lang, "insights.forecast.currency", &[("currency", chart.currency.code())])}</h4>
+            <ul class="chart-legend" aria-hidden="true">
+                <li><span class="swatch swatch-won"></span>{t(lang, "insights.forecast.won")}</li>
+                <li>
+                    <span class="swatch swatch-weighted"></span>
+                    {t(lang, "insights.forecast.weighted")}
+                </li>
+            </ul>
+            <svg
+                class="forecast-chart"
+                role="img"
+                aria-label=summary
+                viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")
+                preserveAspectRatio="xMidYMid meet"
+            >
+                <title>{title_text}</title>
+                {bars}
+                <line
+                    class="chart-axis"
+                    x1="0"
+                    x2=format!("{CHART_WIDTH}")
+                    y1=format!("{BASELINE:.2}")
+                    y2=format!("{BASELINE:.2}")
+                />
+            </svg>
+            {forecast_table(lang, chart)}
+        </div>
+    }
+}
+
+fn month_bar(lang: Lang, bar: &MonthBar<'_>) -> impl IntoView {
+    let label = bar.label.map(|label| {
+        view! {
+            <text
+                class="chart-label"
+                class:chart-label-alternate=label.alternate
+                x=format!("{:.2}", label.x)
+                y=format!("{LABEL_Y:.2}")
+                text-anchor=label.anchor.as_str()
+            >
+                {intl::month(lang, bar.row.month)}
+            </text>
+        }
+    });
+    view! {
+        <rect
+            class="bar-won"
+            x=format!("{:.2}", bar.x)
+            y=format!("{:.2}", bar.won.y)
+            width=format!("{:.2}", bar.width)
+            height=format!("{:.2}", bar.won.height)
+        />
+        <rect
+            class="bar-weighted"
+            x=format!("{:.2}", bar.x)
+            y=format!("{:.2}", bar.weighted.y)
+            width=format!("{:.2}", bar.width)
+            height=format!("{:.2}", bar.weighted.height)
+        />
+        {label}
+    }
+}
+
+fn forecast_table(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
+    let currency = chart.currency;
+    let money = |minor: i64| money(lang, minor, currency);
+    let rows = chart
+        .months
+        .iter()
+        .map(|bar| {
+            view! {
+                <tr>
+                    <th scope="row">{intl::month(lang, bar.row.month)}</th>
+                    <td class="num">{money(bar.row.won_minor)}</td>
+                    <td class="num">{money(bar.row.weighted_open_minor)}</td>
+                    <td class="num">{money(bar.total_minor)}</td>
+                    <td class="num">{count(lang, bar.row.n_won)}</td>
+                    <td class="num">{count(lang, bar.row.n_open)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let totals = chart.totals;
+    view! {
+        <div class="table-scroll">
+            <table class="insight-table">
+                <caption>
+                    {tf(lang, "insights.forecast.caption", &[("currency", currency.code())])}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(lang, "insights.forecast.month")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.won")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.weighted")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.total")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.n_won")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.n_open")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">{t(lang, "insights.forecast.sum")}</th>
+                        <td class="num">{money(totals.won_minor)}</td>
+                        <td class="num">{money(totals.weighted_open_minor)}</td>
+                        <td class="num">{money(totals.total_minor)}</td>
+                        <td class="num">{count(lang, totals.n_won)}</td>
+                        <td class="num">{count(lang, totals.n_open)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
