@@ -57,7 +57,7 @@ pub fn funnel_body(lang: Lang, report: &Report) -> AnyView {
         <div class="funnel" role="img" aria-label=summary>
             {bars}
         </div>
-        {data_table(lang, "insights.funnel.caption", &["col", "insights.stage", "col", "insights.funnel.entered", "col", "insights.funnel.went_on", "col", "insights.funnel.to_next", "col", "insights.funnel.to_won"], rows)}
+        {data_table(lang, "insights.funnel.caption", &["insights.stage", "insights.funnel.entered", "insights.funnel.went_on", "insights.funnel.to_next", "insights.funnel.to_won"], rows)}
     }
     .into_any()
 }

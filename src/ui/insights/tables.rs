@@ -31,7 +31,7 @@ pub fn lost_body(lang: Lang, report: &Report) -> AnyView {
         })
         .collect_view();
     view! {
-        {data_table(lang, "insights.lost.caption", &["col", "insights.lost.reason", "col", "insights.lost.count", "col", "insights.lost.value"], rows)}
+        {data_table(lang, "insights.lost.caption", &["insights.lost.reason", "insights.lost.count", "insights.lost.value"], rows)}
     }
     .into_any()
 }
@@ -53,7 +53,7 @@ pub fn probability_body(lang: Lang, report: &Report) -> AnyView {
         })
         .collect_view();
     view! {
-        {data_table(lang, "insights.probability.caption", &["col", "insights.stage", "col", "insights.probability.set", "col", "insights.probability.actual"], rows)}
+        {data_table(lang, "insights.probability.caption", &["insights.stage", "insights.probability.set", "insights.probability.actual"], rows)}
     }
     .into_any()
 }

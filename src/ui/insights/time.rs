@@ -35,7 +35,7 @@ pub fn time_body(lang: Lang, report: &Report) -> AnyView {
         .collect_view();
     view! {
         <p class="callout">{bottleneck_text(lang, report)}</p>
-        {data_table(lang, "insights.time.caption", &["col", "insights.stage", "col", "insights.time.median", "col", "insights.time.mean", "col", "insights.time.n"], rows)}
+        {data_table(lang, "insights.time.caption", &["insights.stage", "insights.time.median", "insights.time.mean", "insights.time.n"], rows)}
     }
     .into_any()
 }
