@@ -23,10 +23,6 @@ const COUNT_WITHOUT_PLURAL: &[&str] = &[
     // "Show more (3 more)".
     "column.show_more",
     "insights.attention.show_more",
-    // These two shown by src/ui/insights.rs need plural forms; that view is being
-    // reworked as a whole in the same issue, and its call sites move to `tn` with it.
-    "insights.attention.count",
-    "insights.forecast.no_close_date",
 ];
 
 fn keys(table: Table) -> Vec<&'static str> {

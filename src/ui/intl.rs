@@ -119,7 +119,7 @@ pub fn number(lang: Lang, value: f64) -> String {
 }
 
 /// A number of things, as a message with plural forms counts them.
-pub trait Count: Copy + ToString {
+pub trait Count: Copy {
     fn as_f64(self) -> f64;
 }
 
@@ -157,7 +157,8 @@ pub fn plural_category(lang: Lang, n: impl Count) -> PluralCategory {
 /// The message `key` for the count `n` ("1 open deal", "3 open deals"): the variant for
 /// the count's plural category, with `{n}` and the other placeholders filled in.
 pub fn tn(lang: Lang, key: &'static str, n: impl Count, args: &[(&str, &str)]) -> String {
-    let count = n.to_string();
+    // The count as the locale writes numbers ("3 182" in nb, "3,182" in en).
+    let count = number(lang, n.as_f64());
     let mut all = Vec::with_capacity(args.len() + 1);
     all.push(("n", count.as_str()));
     all.extend_from_slice(args);

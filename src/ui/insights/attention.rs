@@ -57,11 +57,7 @@ fn attention_list(ctx: Ctx, lang: Lang, rows: &[AttentionRow], limit: usize) -> 
         .take(limit)
         .map(|row| attention_item(ctx, lang, row))
         .collect_view();
-    let total = tf(
-        lang,
-        "insights.attention.count",
-        &[("n", &count(lang, rows.len()))],
-    );
+    let total = intl::tn(lang, "insights.attention.count", rows.len(), &[]);
     view! {
         <p>{total}</p>
         <ul class="attention-list">{items}</ul>

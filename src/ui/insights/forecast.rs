@@ -17,11 +17,7 @@ pub fn forecast_body(lang: Lang, report: &Report) -> AnyView {
         .collect_view();
     let without_date = report.figures.open_deals_without_expected_close;
     let note = (without_date > 0).then(|| {
-        let text = tf(
-            lang,
-            "insights.forecast.no_close_date",
-            &[("n", &count(lang, without_date))],
-        );
+        let text = intl::tn(lang, "insights.forecast.no_close_date", without_date, &[]);
         view! { <p class="hint">{text}</p> }
     });
     view! {
