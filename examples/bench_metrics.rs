@@ -51,7 +51,7 @@ fn pipeline(now: DateTime<Utc>) -> Pipeline {
         stages: stages
             .iter()
             .map(|(id, name, probability, rot_days)| Stage {
-                id: id.to_string(),
+                id: (*id).into(),
                 name: name.to_string(),
                 guidance: String::new(),
                 probability: *probability,
@@ -121,7 +121,7 @@ fn deal(
         .chance(85)
         .then(|| today + Duration::days(random.below(240) as i64 - 60));
     Deal {
-        id: format!("deal-{n:05}"),
+        id: format!("deal-{n:05}").into(),
         pipeline_id: pipeline.id.clone(),
         stage_id: pipeline.stages[stage].id.clone(),
         rank: n as i64,

@@ -731,15 +731,15 @@ fn a_removed_stage_in_the_backups_history_never_lands_on_a_live_stage() {
     backup.pipelines.truncate(1);
     backup.deals.truncate(2);
     for pipeline in &mut backup.pipelines {
-        pipeline.id = format!("{}-b", pipeline.id);
+        pipeline.id = format!("{}-b", pipeline.id).into();
         for stage in &mut pipeline.stages {
-            stage.id = format!("{}-b", stage.id);
+            stage.id = format!("{}-b", stage.id).into();
         }
     }
     for deal in &mut backup.deals {
-        deal.id = format!("{}-b", deal.id);
-        deal.pipeline_id = format!("{}-b", deal.pipeline_id);
-        deal.stage_id = format!("{}-b", deal.stage_id);
+        deal.id = format!("{}-b", deal.id).into();
+        deal.pipeline_id = format!("{}-b", deal.pipeline_id).into();
+        deal.stage_id = format!("{}-b", deal.stage_id).into();
         for change in &mut deal.history {
             let renamed = |id: &str| {
                 if id == "s-removed" {
@@ -748,8 +748,8 @@ fn a_removed_stage_in_the_backups_history_never_lands_on_a_live_stage() {
                     format!("{id}-b")
                 }
             };
-            change.from = change.from.as_deref().map(renamed);
-            change.to = renamed(&change.to);
+            change.from = change.from.as_deref().map(renamed).map(Into::into);
+            change.to = renamed(&change.to).into();
         }
     }
     let report = add_beside(&mut ws, backup, &mut counter_ids("new-"));
@@ -1071,7 +1071,7 @@ fn build_workspace(
                 .into_iter()
                 .enumerate()
                 .map(|(j, (name, guidance, probability, rot_days))| Stage {
-                    id: format!("s{i}-{j}"),
+                    id: format!("s{i}-{j}").into(),
                     name,
                     guidance,
                     probability,
@@ -1083,7 +1083,7 @@ fn build_workspace(
                 .map(|j| format!("s{i}-{j}"))
                 .collect();
             let pipeline = Pipeline {
-                id: format!("p{i}"),
+                id: format!("p{i}").into(),
                 name: seed.name,
                 currency: seed.currency,
                 stages,
@@ -1106,15 +1106,15 @@ fn build_workspace(
                 for (pick, at) in seed.history {
                     let to = pool[pick % pool.len()].clone();
                     history.push(StageChange {
-                        from: from.replace(to.clone()),
-                        to,
+                        from: from.replace(to.clone().into()),
+                        to: to.into(),
                         at,
                     });
                 }
                 let (title, organisation, name, email, phone, notes, next) = seed.texts;
                 let (kind, reason, note) = seed.status;
                 Deal {
-                    id: format!("d{k}"),
+                    id: format!("d{k}").into(),
                     pipeline_id: pipeline.id.clone(),
                     stage_id: stage.id.clone(),
                     rank: seed.rank,
@@ -1166,12 +1166,12 @@ fn workspace_strategy() -> impl Strategy<Value = Workspace> {
 /// A deal with its ids blanked, to compare content across renamed ids.
 fn without_ids(deal: &Deal) -> Deal {
     let mut deal = deal.clone();
-    deal.id.clear();
-    deal.pipeline_id.clear();
-    deal.stage_id.clear();
+    deal.id = Default::default();
+    deal.pipeline_id = Default::default();
+    deal.stage_id = Default::default();
     for change in &mut deal.history {
-        change.from = change.from.as_ref().map(|_| String::new());
-        change.to.clear();
+        change.from = change.from.as_ref().map(|_| Default::default());
+        change.to = Default::default();
     }
     deal
 }

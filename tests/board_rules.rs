@@ -66,14 +66,23 @@ fn shift_arrows_move_a_card_to_the_neighbouring_stage_at_the_same_height_or_with
 fn a_dropped_card_lands_before_the_card_under_the_pointer_or_after_its_lower_half() {
     let ws = board();
     // Dragging a3 within its own column: the column without it is [a1, a2].
-    assert_eq!(ws.drop_index("p", "a", "a3", Some(("a1", false))), 0);
-    assert_eq!(ws.drop_index("p", "a", "a3", Some(("a1", true))), 1);
-    assert_eq!(ws.drop_index("p", "a", "a3", Some(("a2", true))), 2);
+    assert_eq!(
+        ws.drop_index("p", "a", "a3", Some((&"a1".into(), false))),
+        0
+    );
+    assert_eq!(ws.drop_index("p", "a", "a3", Some((&"a1".into(), true))), 1);
+    assert_eq!(ws.drop_index("p", "a", "a3", Some((&"a2".into(), true))), 2);
     // Onto the column itself, or a card that is not in it: the end.
     assert_eq!(ws.drop_index("p", "a", "a3", None), 2);
-    assert_eq!(ws.drop_index("p", "a", "a3", Some(("b1", false))), 2);
+    assert_eq!(
+        ws.drop_index("p", "a", "a3", Some((&"b1".into(), false))),
+        2
+    );
     // Into another column.
-    assert_eq!(ws.drop_index("p", "b", "a1", Some(("b1", false))), 0);
+    assert_eq!(
+        ws.drop_index("p", "b", "a1", Some((&"b1".into(), false))),
+        0
+    );
     assert_eq!(ws.drop_index("p", "b", "a1", None), 1);
 }
 

@@ -11,7 +11,7 @@ use pipewright::domain::totals::{pipeline_totals, stage_totals, CurrencyTotal};
 use pipewright::domain::DomainError::{self, *};
 use pipewright::domain::{
     default_lost_reasons, Contact, Currency, Deal, DealDraft, DealStatus, Money, NextStep,
-    Pipeline, Stage, StageChange, StageDraft, Workspace,
+    Pipeline, Stage, StageChange, StageDraft, StageId, Workspace,
 };
 use pipewright::i18n::Lang;
 use proptest::prelude::*;
@@ -49,7 +49,7 @@ fn id_source(prefix: &'static str) -> impl FnMut() -> String {
 
 fn stage(id: &str, name: &str, probability: u8, rot_days: u32) -> Stage {
     Stage {
-        id: id.to_string(),
+        id: id.into(),
         name: name.to_string(),
         guidance: format!("What happens in {name}"),
         probability,
@@ -59,7 +59,7 @@ fn stage(id: &str, name: &str, probability: u8, rot_days: u32) -> Stage {
 
 fn sales_pipeline() -> Pipeline {
     Pipeline {
-        id: PIPELINE.to_string(),
+        id: PIPELINE.into(),
         name: "Sales".to_string(),
         currency: Currency::nok(),
         stages: vec![
@@ -73,7 +73,7 @@ fn sales_pipeline() -> Pipeline {
 
 fn other_pipeline() -> Pipeline {
     Pipeline {
-        id: OTHER_PIPELINE.to_string(),
+        id: OTHER_PIPELINE.into(),
         name: "Partners".to_string(),
         currency: Currency::parse("EUR").unwrap(),
         stages: vec![
@@ -112,7 +112,7 @@ fn add(ws: &mut Workspace, stage_id: &str, deal_id: &str) {
 
 fn add_at(ws: &mut Workspace, stage_id: &str, deal_id: &str, now: DateTime<Utc>) {
     let draft = DealDraft::quick(&format!("Deal {deal_id}"), nok(100_000));
-    ws.add_deal(PIPELINE, stage_id, deal_id.to_string(), draft, now)
+    ws.add_deal(PIPELINE, stage_id, deal_id.into(), draft, now)
         .unwrap_or_else(|err| panic!("adding {deal_id}: {err}"));
 }
 
@@ -125,7 +125,7 @@ fn deal<'a>(ws: &'a Workspace, deal_id: &str) -> &'a Deal {
 fn column(ws: &Workspace, stage_id: &str) -> Vec<String> {
     ws.open_deals_in_stage(PIPELINE, stage_id)
         .into_iter()
-        .map(|d| d.id.clone())
+        .map(|d| d.id.to_string())
         .collect()
 }
 
@@ -134,7 +134,7 @@ fn stage_ids(ws: &Workspace, pipeline_id: &str) -> Vec<String> {
         .unwrap()
         .stages
         .iter()
-        .map(|s| s.id.clone())
+        .map(|s| s.id.to_string())
         .collect()
 }
 
@@ -520,7 +520,7 @@ fn removing_a_stage_moves_every_deal_open_and_closed_to_the_target() {
     let before = ws.clone();
 
     assert_eq!(
-        ws.remove_stage(PIPELINE, PROPOSAL, Some(NEGOTIATION), days_later(5)),
+        ws.remove_stage(PIPELINE, PROPOSAL, Some(&NEGOTIATION.into()), days_later(5)),
         Ok(4)
     );
 
@@ -566,7 +566,8 @@ fn a_stage_removal_that_cannot_go_ahead_changes_nothing() {
         ws.add_pipeline(other_pipeline()).unwrap();
         add(&mut ws, PROPOSAL, "a");
         let before = ws.clone();
-        let result = ws.remove_stage(pipeline_id, stage_id, target, days_later(1));
+        let target = target.map(StageId::from);
+        let result = ws.remove_stage(pipeline_id, stage_id, target.as_ref(), days_later(1));
         assert_eq!(
             result,
             Err(expected),
@@ -593,7 +594,7 @@ fn the_last_stage_of_a_pipeline_cannot_be_removed() {
         Err(LastStage)
     );
     assert_eq!(
-        ws.remove_stage(PIPELINE, NEGOTIATION, Some(NEGOTIATION), start()),
+        ws.remove_stage(PIPELINE, NEGOTIATION, Some(&NEGOTIATION.into()), start()),
         Err(LastStage)
     );
     assert_eq!(stage_ids(&ws, PIPELINE), [NEGOTIATION]);
@@ -621,7 +622,7 @@ fn removing_a_stage_leaves_another_pipelines_deals_alone_even_with_equal_stage_i
     let theirs_before = deal(&ws, "theirs").clone();
 
     assert_eq!(
-        ws.remove_stage(PIPELINE, PROPOSAL, Some(LEAD), days_later(1)),
+        ws.remove_stage(PIPELINE, PROPOSAL, Some(&LEAD.into()), days_later(1)),
         Ok(1)
     );
 
@@ -650,7 +651,7 @@ fn a_new_deal_is_open_at_the_bottom_of_its_stage_with_one_history_entry() {
         days_later(1),
     );
 
-    assert_eq!(added, Ok("second".to_string()));
+    assert_eq!(added, Ok("second".into()));
     let second = deal(&ws, "second");
     assert_eq!(second.title, "Annual licence");
     assert_eq!(second.organisation, "Fjordkraft");
@@ -861,8 +862,8 @@ fn moving_a_deal_to_another_stage_records_where_from_where_to_and_when() {
     let moved = deal(&ws, "a");
     assert_eq!(moved.stage_id, LEAD);
     let change = |from: Option<&str>, to: &str, n_days: i64| StageChange {
-        from: from.map(str::to_string),
-        to: to.to_string(),
+        from: from.map(StageId::from),
+        to: to.into(),
         at: days_later(n_days),
     };
     assert_eq!(
@@ -1055,7 +1056,7 @@ fn removing_a_stage_into_a_column_with_extreme_ranks_moves_every_deal() {
         add(&mut ws, PROPOSAL, deal_id);
     }
     assert_eq!(
-        ws.remove_stage(PIPELINE, PROPOSAL, Some(NEGOTIATION), days_later(1)),
+        ws.remove_stage(PIPELINE, PROPOSAL, Some(&NEGOTIATION.into()), days_later(1)),
         Ok(3)
     );
     let in_target = column(&ws, NEGOTIATION);
@@ -1306,7 +1307,7 @@ fn every_change_to_a_deal_bumps_its_revision_and_a_refused_one_does_not() {
             ws.update_deal("a", DealDraft::quick("", nok(1)), now)
         }),
         ("remove its stage", true, |ws, now| {
-            ws.remove_stage(PIPELINE, PROPOSAL, Some(NEGOTIATION), now)
+            ws.remove_stage(PIPELINE, PROPOSAL, Some(&NEGOTIATION.into()), now)
                 .map(|_| ())
         }),
     ];

@@ -17,7 +17,7 @@ use pipewright::domain::sample::sample_deals;
 use pipewright::domain::templates::{pipeline_from_template, TemplateKind};
 use pipewright::domain::{
     default_lost_reasons, Contact, Currency, DealDraft, DomainError, Money, NextStep, StageDraft,
-    Workspace,
+    StageId, Workspace,
 };
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
@@ -194,7 +194,7 @@ impl World {
     }
 
     fn pipeline_id(&self, p: usize) -> String {
-        let ids: Vec<String> = self.ws.pipelines.iter().map(|p| p.id.clone()).collect();
+        let ids: Vec<String> = self.ws.pipelines.iter().map(|p| p.id.to_string()).collect();
         pick(&ids, p, "no-such-pipeline".into())
     }
 
@@ -202,13 +202,13 @@ impl World {
         let ids: Vec<String> = self
             .ws
             .pipeline(pipeline_id)
-            .map(|p| p.stages.iter().map(|s| s.id.clone()).collect())
+            .map(|p| p.stages.iter().map(|s| s.id.to_string()).collect())
             .unwrap_or_default();
         pick(&ids, s, "no-such-stage".into())
     }
 
     fn deal_id(&self, d: usize) -> String {
-        let ids: Vec<String> = self.ws.deals.iter().map(|d| d.id.clone()).collect();
+        let ids: Vec<String> = self.ws.deals.iter().map(|d| d.id.to_string()).collect();
         pick(&ids, d, "no-such-deal".into())
     }
 
@@ -218,12 +218,12 @@ impl World {
         self.ws
             .pipelines
             .iter()
-            .flat_map(|p| p.stages.iter().map(|s| s.id.clone()))
+            .flat_map(|p| p.stages.iter().map(|s| s.id.to_string()))
             .chain(
                 self.ws
                     .deals
                     .iter()
-                    .flat_map(|d| d.history.iter().map(|h| h.to.clone())),
+                    .flat_map(|d| d.history.iter().map(|h| h.to.to_string())),
             )
             .last()
             .unwrap_or_else(|| "id-1".into())
@@ -234,7 +234,7 @@ impl World {
         self.ws
             .deals
             .last()
-            .map_or_else(|| "id-1".into(), |d| d.id.clone())
+            .map_or_else(|| "id-1".into(), |d| d.id.to_string())
     }
 
     /// Carries out one action the way the UI does: one rule call.
@@ -252,7 +252,7 @@ impl World {
                 let mut pipeline =
                     pipeline_from_template(kind, Lang::En, &name, Currency::nok(), now, &mut ids);
                 if reuse_id {
-                    pipeline.stages[0].id = reused;
+                    pipeline.stages[0].id = reused.into();
                 }
                 let reasons = if self.ws.lost_reasons.is_empty() {
                     default_lost_reasons(Lang::En)
@@ -309,7 +309,7 @@ impl World {
                     probability,
                     rot_days: 14,
                 };
-                self.ws.add_stage(&id, at, stage_id, draft)
+                self.ws.add_stage(&id, at, stage_id.into(), draft)
             }
             Action::EditStage {
                 p,
@@ -338,7 +338,7 @@ impl World {
                 let stage_id = self.stage_id(&id, s);
                 let target = target.map(|t| self.stage_id(&id, t));
                 self.ws
-                    .remove_stage(&id, &stage_id, target.as_deref(), now)
+                    .remove_stage(&id, &stage_id, target.map(StageId::from).as_ref(), now)
                     .map(|_| ())
             }
             Action::AddDeal {
@@ -357,7 +357,7 @@ impl World {
                 };
                 let draft = DealDraft::quick(&title, Money::new(minor, Currency::nok()));
                 self.ws
-                    .add_deal(&id, &stage_id, deal_id, draft, now)
+                    .add_deal(&id, &stage_id, deal_id.into(), draft, now)
                     .map(|_| ())
             }
             Action::SaveDeal {
@@ -376,7 +376,7 @@ impl World {
                     .unwrap_or_default();
                 // Often the stage is left as it is, as in most saves.
                 let to_stage = if s % 2 == 0 {
-                    stage_now
+                    stage_now.to_string()
                 } else {
                     self.stage_id(&pipeline_id, s / 2)
                 };
@@ -740,7 +740,7 @@ fn other_tab_follows(ws: &Workspace, change: impl FnOnce(&mut Workspace)) {
 fn another_tab_taking_writes_one_at_a_time_never_sees_a_deal_without_its_place() {
     let ws = startup_with_samples();
     let pipeline_id = ws.pipelines[0].id.clone();
-    let stages: Vec<String> = ws.pipelines[0]
+    let stages: Vec<StageId> = ws.pipelines[0]
         .stages
         .iter()
         .map(|s| s.id.clone())

@@ -57,7 +57,7 @@ fn pipeline(stages: &[(&str, u8)]) -> Pipeline {
         stages: stages
             .iter()
             .map(|(id, probability)| Stage {
-                id: id.to_string(),
+                id: (*id).into(),
                 name: id.to_uppercase(),
                 guidance: String::new(),
                 probability: *probability,
@@ -76,8 +76,8 @@ fn deal(id: &str, minor: i64, code: &str, moves: &[(&str, DateTime<Utc>)]) -> De
     let mut from: Option<String> = None;
     for (to, at) in moves {
         history.push(StageChange {
-            from: from.clone(),
-            to: to.to_string(),
+            from: from.clone().map(Into::into),
+            to: (*to).into(),
             at: *at,
         });
         from = Some(to.to_string());
@@ -85,7 +85,7 @@ fn deal(id: &str, minor: i64, code: &str, moves: &[(&str, DateTime<Utc>)]) -> De
     Deal {
         id: id.into(),
         pipeline_id: "p".into(),
-        stage_id: from.unwrap_or_default(),
+        stage_id: from.unwrap_or_default().into(),
         rank: 0,
         title: id.into(),
         organisation: String::new(),
@@ -670,7 +670,7 @@ fn time_in_stage_sums_re_entries_and_takes_median_and_mean() {
         (0, None, None)
     );
     // The bottleneck is the largest median: b (6) over a (3).
-    assert_eq!(bottleneck(&times), Some("b".to_string()));
+    assert_eq!(bottleneck(&times), Some("b".into()));
 }
 
 #[test]
@@ -691,7 +691,7 @@ fn bottleneck_tie_goes_to_the_earlier_stage_and_even_counts_average_the_middle()
     let times = figures(&ws, january_2026()).time_in_stage;
     assert_close(times[0].median_days, 3.0);
     assert_close(times[1].median_days, 3.0);
-    assert_eq!(bottleneck(&times), Some("a".to_string()));
+    assert_eq!(bottleneck(&times), Some("a".into()));
 }
 
 #[test]
@@ -1406,7 +1406,7 @@ fn deals_of_other_pipelines_are_never_counted() {
         .deals
         .iter()
         .map(|d| Deal {
-            id: format!("{}-copy", d.id),
+            id: format!("{}-copy", d.id).into(),
             pipeline_id: "other".into(),
             ..d.clone()
         })

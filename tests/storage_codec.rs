@@ -154,7 +154,7 @@ fn apply(
                 } else if let Some(id) = key.strip_prefix(DEAL_PREFIX) {
                     saved
                         .deal_revs
-                        .insert(id.to_string(), decode_deal(&value).unwrap().rev);
+                        .insert(id.into(), decode_deal(&value).unwrap().rev);
                 }
                 store.insert(key, value);
             }

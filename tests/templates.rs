@@ -297,7 +297,7 @@ fn blank_has_one_stage_ready_for_a_first_deal() {
         DealDraft::quick("Første avtale", Money::new(100, Currency::nok())),
         now(),
     );
-    assert_eq!(added, Ok("first".to_string()));
+    assert_eq!(added, Ok("first".into()));
 }
 
 #[test]
@@ -396,7 +396,7 @@ fn sample_deals_are_in_the_chosen_language() {
 fn sample_deals_take_their_ids_from_the_id_source() {
     let built = pipeline(TemplateKind::Consulting, Lang::En, "p");
     let deals = samples_for(&built, Lang::En);
-    let ids: Vec<String> = deals.iter().map(|d| d.id.clone()).collect();
+    let ids: Vec<String> = deals.iter().map(|d| d.id.to_string()).collect();
     let expected: Vec<String> = (1..=deals.len()).map(|n| format!("sample-{n}")).collect();
     assert_eq!(ids, expected);
 }
@@ -488,8 +488,10 @@ fn sample_amounts_follow_the_currency_minor_units() {
 fn sample_deal_ranks_give_each_column_a_stable_order() {
     let built = pipeline(TemplateKind::Startup, Lang::Nb, "p");
     let deals = samples_for(&built, Lang::Nb);
-    let ranks: BTreeSet<(String, i64)> =
-        deals.iter().map(|d| (d.stage_id.clone(), d.rank)).collect();
+    let ranks: BTreeSet<(String, i64)> = deals
+        .iter()
+        .map(|d| (d.stage_id.to_string(), d.rank))
+        .collect();
     assert_eq!(
         ranks.len(),
         deals.len(),

@@ -3,7 +3,7 @@
 //! `csv` crate.
 
 use super::export::{file_stamp, slug};
-use crate::domain::{Deal, DealStatus, Pipeline, Workspace};
+use crate::domain::{Deal, DealStatus, Pipeline, PipelineRef, Workspace};
 use crate::i18n::{t, Lang};
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
 
@@ -40,7 +40,11 @@ pub fn csv_file_name(pipeline_name: &str, now: impl Datelike + Timelike) -> Stri
 
 /// The deals of a pipeline as CSV, open and closed, in board order (stage by stage, open
 /// deals first in column order). `None` when there is no such pipeline.
-pub fn export_csv(ws: &Workspace, pipeline_id: &str, lang: Lang) -> Option<String> {
+pub fn export_csv(
+    ws: &Workspace,
+    pipeline_id: &(impl PipelineRef + ?Sized),
+    lang: Lang,
+) -> Option<String> {
     let pipeline = ws.pipeline(pipeline_id)?;
     let mut deals: Vec<&Deal> = ws.deals_in_pipeline(pipeline_id).collect();
     deals.sort_by_key(|deal| {

@@ -2,7 +2,7 @@
 //! the downloaded files get.
 
 use super::{FORMAT_NAME, FORMAT_VERSION};
-use crate::domain::Workspace;
+use crate::domain::{PipelineRef, Workspace};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::Serialize;
 
@@ -38,7 +38,7 @@ pub fn export_workspace(ws: &Workspace, app_version: &str, exported_at: DateTime
 /// `None` when there is no such pipeline.
 pub fn export_pipeline(
     ws: &Workspace,
-    pipeline_id: &str,
+    pipeline_id: &(impl PipelineRef + ?Sized),
     app_version: &str,
     exported_at: DateTime<Utc>,
 ) -> Option<String> {

@@ -44,7 +44,7 @@ fn fresh_id(base: &str, taken: &HashSet<String>, new_id: &mut dyn FnMut() -> Str
 /// it. New ids avoid every id of both sides and every id handed out before.
 fn renames<'a>(
     in_workspace: &HashSet<String>,
-    in_backup: impl Iterator<Item = &'a String>,
+    in_backup: impl Iterator<Item = &'a str>,
     taken: &mut HashSet<String>,
     new_id: &mut dyn FnMut() -> String,
 ) -> HashMap<String, String> {
@@ -53,15 +53,18 @@ fn renames<'a>(
         if in_workspace.contains(id) && !map.contains_key(id) {
             let fresh = fresh_id(id, taken, new_id);
             taken.insert(fresh.clone());
-            map.insert(id.clone(), fresh);
+            map.insert(id.to_string(), fresh);
         }
     }
     map
 }
 
-fn rename(map: &HashMap<String, String>, id: &mut String) {
-    if let Some(new) = map.get(id) {
-        id.clone_from(new);
+fn rename<Id: From<String> + std::ops::Deref<Target = str>>(
+    map: &HashMap<String, String>,
+    id: &mut Id,
+) {
+    if let Some(new) = map.get(&**id) {
+        *id = Id::from(new.clone());
     }
 }
 
@@ -81,41 +84,41 @@ pub fn add_beside(
     let ws_pipeline_ids: HashSet<String> = ws
         .pipelines
         .iter()
-        .map(|p| p.id.clone())
-        .chain(ws.deals.iter().map(|d| d.pipeline_id.clone()))
+        .map(|p| p.id.to_string())
+        .chain(ws.deals.iter().map(|d| d.pipeline_id.to_string()))
         .collect();
-    let ws_stage_ids: HashSet<String> = stage_refs(ws).cloned().collect();
-    let ws_deal_ids: HashSet<String> = ws.deals.iter().map(|d| d.id.clone()).collect();
+    let ws_stage_ids: HashSet<String> = stage_refs(ws).map(str::to_string).collect();
+    let ws_deal_ids: HashSet<String> = ws.deals.iter().map(|d| d.id.to_string()).collect();
 
     let mut taken_pipelines: HashSet<String> = ws_pipeline_ids.clone();
-    taken_pipelines.extend(backup.pipelines.iter().map(|p| p.id.clone()));
-    taken_pipelines.extend(backup.deals.iter().map(|d| d.pipeline_id.clone()));
+    taken_pipelines.extend(backup.pipelines.iter().map(|p| p.id.to_string()));
+    taken_pipelines.extend(backup.deals.iter().map(|d| d.pipeline_id.to_string()));
     let pipeline_map = renames(
         &ws_pipeline_ids,
         backup
             .pipelines
             .iter()
-            .map(|p| &p.id)
-            .chain(backup.deals.iter().map(|d| &d.pipeline_id)),
+            .map(|p| p.id.as_str())
+            .chain(backup.deals.iter().map(|d| d.pipeline_id.as_str())),
         &mut taken_pipelines,
         new_id,
     );
 
     let mut taken_stages: HashSet<String> = ws_stage_ids.clone();
-    taken_stages.extend(stage_refs(&backup).cloned());
-    let backup_stage_refs: Vec<String> = stage_refs(&backup).cloned().collect();
+    taken_stages.extend(stage_refs(&backup).map(str::to_string));
+    let backup_stage_refs: Vec<String> = stage_refs(&backup).map(str::to_string).collect();
     let stage_map = renames(
         &ws_stage_ids,
-        backup_stage_refs.iter(),
+        backup_stage_refs.iter().map(String::as_str),
         &mut taken_stages,
         new_id,
     );
 
     let mut taken_deals: HashSet<String> = ws_deal_ids.clone();
-    taken_deals.extend(backup.deals.iter().map(|d| d.id.clone()));
+    taken_deals.extend(backup.deals.iter().map(|d| d.id.to_string()));
     let deal_map = renames(
         &ws_deal_ids,
-        backup.deals.iter().map(|d| &d.id),
+        backup.deals.iter().map(|d| d.id.as_str()),
         &mut taken_deals,
         new_id,
     );
@@ -159,16 +162,18 @@ pub fn add_beside(
 
 /// Every stage id a workspace uses: its pipelines' stages, and the stages its deals are in
 /// or passed through, in file order.
-fn stage_refs(ws: &Workspace) -> impl Iterator<Item = &String> {
+fn stage_refs(ws: &Workspace) -> impl Iterator<Item = &str> {
     ws.pipelines
         .iter()
-        .flat_map(|p| p.stages.iter().map(|s| &s.id))
+        .flat_map(|p| p.stages.iter().map(|s| s.id.as_str()))
         .chain(ws.deals.iter().flat_map(|d| {
-            std::iter::once(&d.stage_id).chain(
-                d.history
+            std::iter::once(d.stage_id.as_str()).chain(d.history.iter().flat_map(|change| {
+                change
+                    .from
                     .iter()
-                    .flat_map(|change| change.from.iter().chain(std::iter::once(&change.to))),
-            )
+                    .map(|from| from.as_str())
+                    .chain(std::iter::once(change.to.as_str()))
+            }))
         }))
 }
 

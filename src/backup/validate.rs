@@ -6,10 +6,7 @@ use super::error::{Expected, ImportError, JsonKind, Owner, Place};
 use super::{Backup, FORMAT_NAME};
 use crate::domain::money::{Currency, Money, MAX_MINOR};
 use crate::domain::ops::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
-use crate::domain::{
-    Contact, Deal, DealStatus, NextStep, Pipeline, PipelineId, Stage, StageChange, StageId,
-    Workspace,
-};
+use crate::domain::{Contact, Deal, DealStatus, NextStep, Pipeline, Stage, StageChange, Workspace};
 use chrono::format::ParseErrorKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Number, Value};
@@ -385,9 +382,9 @@ fn owner_of(
 #[derive(Default)]
 struct Index {
     /// Pipeline id to its path.
-    pipelines: HashMap<PipelineId, String>,
+    pipelines: HashMap<String, String>,
     /// Stage id to its pipeline's id and its own path.
-    stages: HashMap<StageId, (PipelineId, String)>,
+    stages: HashMap<String, (String, String)>,
     /// Deal id to its path.
     deals: HashMap<String, String>,
 }
@@ -471,7 +468,7 @@ fn pipeline(value: &Value, at: Place, index: &mut Index) -> Result<Pipeline> {
     let created_at = obj.timestamp("created_at")?;
     obj.finish()?;
     Ok(Pipeline {
-        id,
+        id: id.into(),
         name,
         currency,
         stages,
@@ -498,7 +495,7 @@ fn stage(value: &Value, at: Place, pipeline_id: &str, index: &mut Index) -> Resu
     let rot_days = obj.integer("rot_days", 0, i128::from(u32::MAX))?;
     obj.finish()?;
     Ok(Stage {
-        id,
+        id: id.into(),
         name,
         guidance,
         probability,
@@ -525,7 +522,7 @@ fn deal(value: &Value, at: Place, index: &mut Index, pipelines: &[Pipeline]) -> 
         });
     };
     let stage_id = obj.id("stage_id")?;
-    if pipeline.stage(&stage_id).is_none() {
+    if pipeline.stages.iter().find(|s| s.id == stage_id).is_none() {
         return Err(ImportError::UnknownStage {
             at: obj.place("stage_id"),
             stage_id,
@@ -582,9 +579,9 @@ fn deal(value: &Value, at: Place, index: &mut Index, pipelines: &[Pipeline]) -> 
     let rev = obj.integer("rev", 0, i128::from(u64::MAX))?;
     obj.finish()?;
     Ok(Deal {
-        id,
-        pipeline_id,
-        stage_id,
+        id: id.into(),
+        pipeline_id: pipeline_id.into(),
+        stage_id: stage_id.into(),
         rank: i64::try_from(rank).unwrap_or_default(),
         title,
         organisation,
@@ -639,7 +636,11 @@ fn stage_change(value: &Value, at: Place, pipeline_id: &str, index: &Index) -> R
     check_history_stage(&obj, "to", &to, pipeline_id, index)?;
     let at = obj.timestamp("at")?;
     obj.finish()?;
-    Ok(StageChange { from, to, at })
+    Ok(StageChange {
+        from: from.map(Into::into),
+        to: to.into(),
+        at,
+    })
 }
 
 fn check_history_stage(
@@ -681,14 +682,15 @@ impl<'a> DealChecker<'a> {
     pub fn new(pipelines: &'a [Pipeline]) -> DealChecker<'a> {
         let mut index = Index::default();
         for (p_idx, pipeline) in pipelines.iter().enumerate() {
-            index
-                .pipelines
-                .insert(pipeline.id.clone(), format!("workspace.pipelines[{p_idx}]"));
+            index.pipelines.insert(
+                pipeline.id.to_string(),
+                format!("workspace.pipelines[{p_idx}]"),
+            );
             for (s_idx, stage) in pipeline.stages.iter().enumerate() {
                 index.stages.insert(
-                    stage.id.clone(),
+                    stage.id.to_string(),
                     (
-                        pipeline.id.clone(),
+                        pipeline.id.to_string(),
                         format!("workspace.pipelines[{p_idx}].stages[{s_idx}]"),
                     ),
                 );
@@ -704,7 +706,7 @@ impl<'a> DealChecker<'a> {
         at.owner = owner_of(&value, "title", |id, title| Owner::Deal { id, title });
         let result = self::deal(&value, at, &mut self.index, self.pipelines);
         // Each record is checked on its own: forget its id so a re-check is no duplicate.
-        self.index.deals.remove(&deal.id);
+        self.index.deals.remove(deal.id.as_str());
         result.map(|_| ())
     }
 }

@@ -2,7 +2,7 @@
 //! column. The board's three ways of moving (drag, menu, keys) all end in
 //! [`Workspace::move_deal`]; these rules only say where to.
 
-use super::model::{StageId, Workspace};
+use super::model::{DealId, DealRef, PipelineRef, StageId, StageRef, Workspace};
 
 /// A Shift+arrow key on a focused card.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ impl Nudge {
 
 impl Workspace {
     /// Where an open deal stands in its column, counting from 0.
-    pub fn column_position(&self, deal_id: &str) -> Option<usize> {
+    pub fn column_position(&self, deal_id: &(impl DealRef + ?Sized)) -> Option<usize> {
         let deal = self.deal(deal_id)?;
         self.open_deals_in_stage(&deal.pipeline_id, &deal.stage_id)
             .iter()
@@ -41,7 +41,11 @@ impl Workspace {
 
     /// The stage and column index a nudge moves a deal to, or `None` at the board's edge
     /// (the first stage, the last stage, the top of a column) or for a closed deal.
-    pub fn nudge_target(&self, deal_id: &str, nudge: Nudge) -> Option<(StageId, usize)> {
+    pub fn nudge_target(
+        &self,
+        deal_id: &(impl DealRef + ?Sized),
+        nudge: Nudge,
+    ) -> Option<(StageId, usize)> {
         let deal = self.deal(deal_id)?;
         let pipeline = self.pipeline(&deal.pipeline_id)?;
         let column = pipeline.stage_index(&deal.stage_id)?;
@@ -61,10 +65,10 @@ impl Workspace {
     /// half.
     pub fn drop_index(
         &self,
-        pipeline_id: &str,
-        stage_id: &str,
-        dragged: &str,
-        over: Option<(&str, bool)>,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
+        dragged: &(impl DealRef + ?Sized),
+        over: Option<(&DealId, bool)>,
     ) -> usize {
         let column: Vec<&str> = self
             .open_deals_in_stage(pipeline_id, stage_id)
@@ -80,7 +84,11 @@ impl Workspace {
     }
 
     /// How many deals, open or closed, a stage holds: removing it must say where they go.
-    pub fn deals_in_stage_count(&self, pipeline_id: &str, stage_id: &str) -> usize {
+    pub fn deals_in_stage_count(
+        &self,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
+    ) -> usize {
         self.deals
             .iter()
             .filter(|d| d.pipeline_id == pipeline_id && d.stage_id == stage_id)

@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod edit_merge;
+pub mod ids;
 pub mod insights;
 pub mod metrics;
 pub mod model;

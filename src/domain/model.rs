@@ -6,9 +6,7 @@ use crate::i18n::{t, Lang};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-pub type PipelineId = String;
-pub type StageId = String;
-pub type DealId = String;
+pub use super::ids::{DealId, DealRef, PipelineId, PipelineRef, StageId, StageRef};
 
 /// Everything a user has: the unit that is stored, exported and imported.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -170,22 +168,29 @@ impl Deal {
 }
 
 impl Workspace {
-    pub fn pipeline(&self, id: &str) -> Option<&Pipeline> {
+    pub fn pipeline(&self, id: &(impl PipelineRef + ?Sized)) -> Option<&Pipeline> {
         self.pipelines.iter().find(|p| p.id == id)
     }
 
-    pub fn deal(&self, id: &str) -> Option<&Deal> {
+    pub fn deal(&self, id: &(impl DealRef + ?Sized)) -> Option<&Deal> {
         self.deals.iter().find(|d| d.id == id)
     }
 
-    pub fn deals_in_pipeline<'a>(&'a self, pipeline_id: &'a str) -> impl Iterator<Item = &'a Deal> {
+    pub fn deals_in_pipeline<'a>(
+        &'a self,
+        pipeline_id: &'a (impl PipelineRef + ?Sized),
+    ) -> impl Iterator<Item = &'a Deal> {
         self.deals
             .iter()
             .filter(move |d| d.pipeline_id == pipeline_id)
     }
 
     /// The open deals of a stage in column order.
-    pub fn open_deals_in_stage(&self, pipeline_id: &str, stage_id: &str) -> Vec<&Deal> {
+    pub fn open_deals_in_stage(
+        &self,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
+    ) -> Vec<&Deal> {
         let mut deals: Vec<&Deal> = self
             .deals
             .iter()
@@ -199,11 +204,11 @@ impl Workspace {
 }
 
 impl Pipeline {
-    pub fn stage(&self, id: &str) -> Option<&Stage> {
+    pub fn stage(&self, id: &(impl StageRef + ?Sized)) -> Option<&Stage> {
         self.stages.iter().find(|s| s.id == id)
     }
 
-    pub fn stage_index(&self, id: &str) -> Option<usize> {
+    pub fn stage_index(&self, id: &(impl StageRef + ?Sized)) -> Option<usize> {
         self.stages.iter().position(|s| s.id == id)
     }
 }

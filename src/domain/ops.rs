@@ -208,14 +208,17 @@ impl Deal {
 }
 
 impl Workspace {
-    fn pipeline_mut(&mut self, id: &str) -> Result<&mut Pipeline, DomainError> {
+    fn pipeline_mut(
+        &mut self,
+        id: &(impl PipelineRef + ?Sized),
+    ) -> Result<&mut Pipeline, DomainError> {
         self.pipelines
             .iter_mut()
             .find(|p| p.id == id)
             .ok_or(DomainError::PipelineNotFound)
     }
 
-    fn deal_mut(&mut self, id: &str) -> Result<&mut Deal, DomainError> {
+    fn deal_mut(&mut self, id: &(impl DealRef + ?Sized)) -> Result<&mut Deal, DomainError> {
         self.deals
             .iter_mut()
             .find(|d| d.id == id)
@@ -242,16 +245,16 @@ impl Workspace {
         used
     }
 
-    fn check_new_stage_id(&self, id: &str) -> Result<(), DomainError> {
-        check_id(id)?;
-        if self.stage_ids_in_use().contains(id) {
+    fn check_new_stage_id(&self, id: &(impl StageRef + ?Sized)) -> Result<(), DomainError> {
+        check_id(id.id_str())?;
+        if self.stage_ids_in_use().contains(id.id_str()) {
             return Err(DomainError::IdTaken);
         }
         Ok(())
     }
 
-    fn check_new_deal_id(&self, id: &str) -> Result<(), DomainError> {
-        check_id(id)?;
+    fn check_new_deal_id(&self, id: &(impl DealRef + ?Sized)) -> Result<(), DomainError> {
+        check_id(id.id_str())?;
         if self.deal(id).is_some() {
             return Err(DomainError::IdTaken);
         }
@@ -339,7 +342,11 @@ impl Workspace {
         Ok(())
     }
 
-    pub fn rename_pipeline(&mut self, id: &str, name: &str) -> Result<(), DomainError> {
+    pub fn rename_pipeline(
+        &mut self,
+        id: &(impl PipelineRef + ?Sized),
+        name: &str,
+    ) -> Result<(), DomainError> {
         check_name(name)?;
         self.pipeline_mut(id)?.name = name.trim().to_string();
         Ok(())
@@ -347,7 +354,7 @@ impl Workspace {
 
     pub fn set_pipeline_currency(
         &mut self,
-        id: &str,
+        id: &(impl PipelineRef + ?Sized),
         currency: Currency,
     ) -> Result<(), DomainError> {
         self.pipeline_mut(id)?.currency = currency;
@@ -358,7 +365,7 @@ impl Workspace {
     /// `new_id` is called once for the pipeline and once for each stage.
     pub fn duplicate_pipeline(
         &mut self,
-        id: &str,
+        id: &(impl PipelineRef + ?Sized),
         copy_name: &str,
         now: DateTime<Utc>,
         new_id: &mut dyn FnMut() -> String,
@@ -369,14 +376,14 @@ impl Workspace {
             .ok_or(DomainError::PipelineNotFound)?
             .clone();
         let copy = Pipeline {
-            id: new_id(),
+            id: new_id().into(),
             name: copy_name.trim().to_string(),
             currency: source.currency,
             stages: source
                 .stages
                 .into_iter()
                 .map(|stage| Stage {
-                    id: new_id(),
+                    id: new_id().into(),
                     ..stage
                 })
                 .collect(),
@@ -389,7 +396,10 @@ impl Workspace {
     }
 
     /// Deletes a pipeline and its deals; returns how many deals went with it.
-    pub fn delete_pipeline(&mut self, id: &str) -> Result<usize, DomainError> {
+    pub fn delete_pipeline(
+        &mut self,
+        id: &(impl PipelineRef + ?Sized),
+    ) -> Result<usize, DomainError> {
         let before = self.pipelines.len();
         self.pipelines.retain(|p| p.id != id);
         if self.pipelines.len() == before {
@@ -403,7 +413,7 @@ impl Workspace {
     /// Adds a stage at `index` (clamped to the end).
     pub fn add_stage(
         &mut self,
-        pipeline_id: &str,
+        pipeline_id: &(impl PipelineRef + ?Sized),
         index: usize,
         stage_id: StageId,
         draft: StageDraft,
@@ -429,8 +439,8 @@ impl Workspace {
 
     pub fn edit_stage(
         &mut self,
-        pipeline_id: &str,
-        stage_id: &str,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
         draft: StageDraft,
     ) -> Result<(), DomainError> {
         draft.validate()?;
@@ -450,8 +460,8 @@ impl Workspace {
     /// Moves a stage to `new_index` in the board order (clamped to the end).
     pub fn reorder_stage(
         &mut self,
-        pipeline_id: &str,
-        stage_id: &str,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
         new_index: usize,
     ) -> Result<(), DomainError> {
         let pipeline = self.pipeline_mut(pipeline_id)?;
@@ -468,9 +478,9 @@ impl Workspace {
     /// target, a stage that holds deals is not removed. No deal is ever dropped.
     pub fn remove_stage(
         &mut self,
-        pipeline_id: &str,
-        stage_id: &str,
-        move_deals_to: Option<&str>,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
+        move_deals_to: Option<&StageId>,
         now: DateTime<Utc>,
     ) -> Result<usize, DomainError> {
         let pipeline = self
@@ -485,7 +495,7 @@ impl Workspace {
         let n_deals = self.deals_in_stage_count(pipeline_id, stage_id);
         if n_deals > 0 {
             let target = move_deals_to.ok_or(DomainError::StageHasDeals { n_deals })?;
-            if target == stage_id {
+            if *target == stage_id {
                 return Err(DomainError::MoveTargetIsRemovedStage);
             }
             if pipeline.stage(target).is_none() {
@@ -499,10 +509,10 @@ impl Workspace {
             {
                 deal.history.push(StageChange {
                     from: Some(deal.stage_id.clone()),
-                    to: target.to_string(),
+                    to: target.clone(),
                     at: now,
                 });
-                deal.stage_id = target.to_string();
+                deal.stage_id = target.clone();
                 deal.rank = next_rank;
                 next_rank = next_rank.saturating_add(RANK_STEP);
                 deal.touch(now);
@@ -515,7 +525,11 @@ impl Workspace {
     }
 
     /// The rank that puts a deal at the bottom of a stage's column.
-    fn next_rank(&self, pipeline_id: &str, stage_id: &str) -> i64 {
+    fn next_rank(
+        &self,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
+    ) -> i64 {
         self.deals
             .iter()
             .filter(|d| d.pipeline_id == pipeline_id && d.stage_id == stage_id)
@@ -527,8 +541,8 @@ impl Workspace {
     /// Adds an open deal at the bottom of a stage.
     pub fn add_deal(
         &mut self,
-        pipeline_id: &str,
-        stage_id: &str,
+        pipeline_id: &(impl PipelineRef + ?Sized),
+        stage_id: &(impl StageRef + ?Sized),
         deal_id: DealId,
         draft: DealDraft,
         now: DateTime<Utc>,
@@ -544,8 +558,8 @@ impl Workspace {
         let rank = self.next_rank(pipeline_id, stage_id);
         let deal = Deal {
             id: deal_id.clone(),
-            pipeline_id: pipeline_id.to_string(),
-            stage_id: stage_id.to_string(),
+            pipeline_id: PipelineId::from(pipeline_id.id_str()),
+            stage_id: StageId::from(stage_id.id_str()),
             rank,
             title: draft.title.trim().to_string(),
             organisation: draft.organisation.trim().to_string(),
@@ -560,7 +574,7 @@ impl Workspace {
             status: DealStatus::Open,
             history: vec![StageChange {
                 from: None,
-                to: stage_id.to_string(),
+                to: StageId::from(stage_id.id_str()),
                 at: now,
             }],
             sample: false,
@@ -572,7 +586,7 @@ impl Workspace {
 
     pub fn update_deal(
         &mut self,
-        deal_id: &str,
+        deal_id: &(impl DealRef + ?Sized),
         draft: DealDraft,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
@@ -594,9 +608,9 @@ impl Workspace {
     /// from the deal's stage. One change: when the move cannot be made, nothing is saved.
     pub fn save_deal(
         &mut self,
-        deal_id: &str,
+        deal_id: &(impl DealRef + ?Sized),
         draft: DealDraft,
-        to_stage: &str,
+        to_stage: &(impl StageRef + ?Sized),
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         draft.validate()?;
@@ -621,7 +635,7 @@ impl Workspace {
         Ok(())
     }
 
-    pub fn delete_deal(&mut self, deal_id: &str) -> Result<(), DomainError> {
+    pub fn delete_deal(&mut self, deal_id: &(impl DealRef + ?Sized)) -> Result<(), DomainError> {
         let before = self.deals.len();
         self.deals.retain(|d| d.id != deal_id);
         if self.deals.len() == before {
@@ -636,8 +650,8 @@ impl Workspace {
     /// within the column only changes its order.
     pub fn move_deal(
         &mut self,
-        deal_id: &str,
-        to_stage: &str,
+        deal_id: &(impl DealRef + ?Sized),
+        to_stage: &(impl StageRef + ?Sized),
         index: usize,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
@@ -696,17 +710,21 @@ impl Workspace {
         if deal.stage_id != to_stage {
             deal.history.push(StageChange {
                 from: Some(deal.stage_id.clone()),
-                to: to_stage.to_string(),
+                to: StageId::from(to_stage.id_str()),
                 at: now,
             });
-            deal.stage_id = to_stage.to_string();
+            deal.stage_id = StageId::from(to_stage.id_str());
         }
         deal.rank = rank;
         deal.touch(now);
         Ok(())
     }
 
-    pub fn mark_won(&mut self, deal_id: &str, now: DateTime<Utc>) -> Result<(), DomainError> {
+    pub fn mark_won(
+        &mut self,
+        deal_id: &(impl DealRef + ?Sized),
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
         let deal = self.deal_mut(deal_id)?;
         if !deal.status.is_open() {
             return Err(DomainError::DealIsClosed);
@@ -718,7 +736,7 @@ impl Workspace {
 
     pub fn mark_lost(
         &mut self,
-        deal_id: &str,
+        deal_id: &(impl DealRef + ?Sized),
         reason: &str,
         note: &str,
         now: DateTime<Utc>,
@@ -739,7 +757,11 @@ impl Workspace {
     }
 
     /// Reopens a won or lost deal in the stage it closed from, at the bottom of its column.
-    pub fn reopen(&mut self, deal_id: &str, now: DateTime<Utc>) -> Result<(), DomainError> {
+    pub fn reopen(
+        &mut self,
+        deal_id: &(impl DealRef + ?Sized),
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
         let deal = self.deal(deal_id).ok_or(DomainError::DealNotFound)?;
         if deal.status.is_open() {
             return Err(DomainError::DealIsOpen);
@@ -753,7 +775,7 @@ impl Workspace {
     }
 
     /// Removes every sample deal of a pipeline; returns how many went.
-    pub fn remove_sample_deals(&mut self, pipeline_id: &str) -> usize {
+    pub fn remove_sample_deals(&mut self, pipeline_id: &(impl PipelineRef + ?Sized)) -> usize {
         let before = self.deals.len();
         self.deals
             .retain(|d| !(d.sample && d.pipeline_id == pipeline_id));

@@ -62,7 +62,7 @@ pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
     // Deals without a pipeline, by the id of the pipeline they name.
     let mut homeless: BTreeMap<&str, Vec<&Deal>> = BTreeMap::new();
     // Stages to give back to existing pipelines: (pipeline id, stage id), first seen first.
-    let mut lost_stages: Vec<(String, String)> = Vec::new();
+    let mut lost_stages: Vec<(PipelineId, StageId)> = Vec::new();
     for deal in &ws.deals {
         if !pipeline_ids.contains(deal.pipeline_id.as_str()) {
             homeless.entry(&deal.pipeline_id).or_default().push(deal);
@@ -112,7 +112,7 @@ pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
             .iter()
             .enumerate()
             .map(|(n, (id, _))| Stage {
-                id: id.to_string(),
+                id: StageId::from(*id),
                 name: tf(lang, "recovered.stage_n", &[("n", &(n + 1).to_string())]),
                 guidance: String::new(),
                 probability: 0,
@@ -120,7 +120,7 @@ pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
             })
             .collect();
         new_pipelines.push(Pipeline {
-            id: pipeline_id.to_string(),
+            id: PipelineId::from(*pipeline_id),
             name,
             currency,
             stages,

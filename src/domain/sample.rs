@@ -245,7 +245,7 @@ pub fn sample_deals(
                 .unwrap_or("kontakt")
                 .to_lowercase();
             Deal {
-                id: new_id(),
+                id: new_id().into(),
                 pipeline_id: pipeline.id.clone(),
                 stage_id: pipeline.stages[reached].id.clone(),
                 rank: n as i64 * RANK_STEP,

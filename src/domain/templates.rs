@@ -236,12 +236,12 @@ pub fn pipeline_from_template(
     now: DateTime<Utc>,
     new_id: &mut dyn FnMut() -> String,
 ) -> Pipeline {
-    let id = new_id();
+    let id = new_id().into();
     let stages = kind
         .stages()
         .iter()
         .map(|stage| Stage {
-            id: new_id(),
+            id: new_id().into(),
             name: stage.name(lang).to_string(),
             guidance: stage.guidance(lang).to_string(),
             probability: stage.probability,

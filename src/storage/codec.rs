@@ -5,7 +5,7 @@
 
 use crate::backup::{check_workspace, DealChecker, ImportError};
 use crate::domain::recovery::{recover, Recovery};
-use crate::domain::{Deal, Pipeline, Workspace};
+use crate::domain::{Deal, DealId, Pipeline, PipelineId, StageId, Workspace};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -311,7 +311,7 @@ pub fn adopt(
 #[derive(Clone, Debug, Default)]
 pub struct Saved {
     pub meta: Option<String>,
-    pub deal_revs: HashMap<String, u64>,
+    pub deal_revs: HashMap<DealId, u64>,
     /// Keys this tab must never write: their unreadable value could not be kept elsewhere.
     pub protected: Vec<String>,
 }
@@ -363,7 +363,7 @@ pub enum Expect {
 pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     let mut writes = Vec::new();
     let present: std::collections::HashSet<&str> = ws.deals.iter().map(|d| d.id.as_str()).collect();
-    let mut removed: Vec<(&String, &u64)> = saved
+    let mut removed: Vec<(&DealId, &u64)> = saved
         .deal_revs
         .iter()
         .filter(|(id, _)| !present.contains(id.as_str()))
@@ -384,7 +384,7 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
         expect: Expect::Meta(saved.meta.clone()),
     });
     // The stages the stored record has, looked up only when the record is rewritten.
-    let stored_stages: std::collections::HashSet<(String, String)> = match &meta_write {
+    let stored_stages: std::collections::HashSet<(PipelineId, StageId)> = match &meta_write {
         Some(_) => saved
             .meta
             .as_deref()
@@ -400,7 +400,7 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     };
     let mut after_meta = Vec::new();
     for deal in &ws.deals {
-        let saved_rev = saved.deal_revs.get(&deal.id).copied();
+        let saved_rev = saved.deal_revs.get(deal.id.as_str()).copied();
         if saved_rev != Some(deal.rev) {
             let key = deal_key(&deal.id);
             if saved.protected.contains(&key) {

@@ -204,7 +204,7 @@ pub fn remember(saved: &mut Saved, key: &str, value: Option<&str>) {
     } else if let Some(id) = key.strip_prefix(codec::DEAL_PREFIX) {
         match value.and_then(|raw| codec::decode_deal(raw).ok()) {
             Some(deal) => {
-                saved.deal_revs.insert(id.to_string(), deal.rev);
+                saved.deal_revs.insert(id.into(), deal.rev);
             }
             None => {
                 saved.deal_revs.remove(id);

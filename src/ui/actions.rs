@@ -3,12 +3,13 @@
 
 use super::browser;
 use super::state::Ctx;
+use crate::domain::{DealId, StageId};
 use crate::i18n::tf;
 use leptos::prelude::*;
 
 /// Moves a deal and tells screen readers where it went. The one path for all three ways
 /// of moving a card.
-pub fn move_and_announce(ctx: Ctx, deal_id: &str, to_stage: &str, index: usize) -> bool {
+pub fn move_and_announce(ctx: Ctx, deal_id: &DealId, to_stage: &StageId, index: usize) -> bool {
     let now = browser::now();
     let moved = ctx
         .apply(|ws| ws.move_deal(deal_id, to_stage, index, now))
@@ -20,7 +21,7 @@ pub fn move_and_announce(ctx: Ctx, deal_id: &str, to_stage: &str, index: usize) 
 }
 
 /// "Moved X to Y, position 2 of 5", in the live region.
-pub fn announce_move(ctx: Ctx, deal_id: &str, to_stage: &str) {
+pub fn announce_move(ctx: Ctx, deal_id: &DealId, to_stage: &StageId) {
     let lang = ctx.lang.get_untracked();
     let text = ctx.ws.with_untracked(|ws| {
         let deal = ws.deal(deal_id)?;
@@ -44,7 +45,7 @@ pub fn announce_move(ctx: Ctx, deal_id: &str, to_stage: &str) {
     }
 }
 
-pub fn deal_title(ctx: Ctx, deal_id: &str) -> String {
+pub fn deal_title(ctx: Ctx, deal_id: &DealId) -> String {
     ctx.ws
         .with_untracked(|ws| ws.deal(deal_id).map(|d| d.title.clone()))
         .unwrap_or_default()

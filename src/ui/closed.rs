@@ -106,7 +106,7 @@ fn ClosedRow(deal: Deal) -> impl IntoView {
         }
     };
     view! {
-        <tr data-deal-id=id.get_value()>
+        <tr data-deal-id=id.get_value().to_string()>
             <td>
                 <button type="button" class="link-button" on:click=move |_| ctx.editing.set(Some(id.get_value()))>
                     {title}

@@ -121,7 +121,7 @@ fn PipelineSwitcher() -> impl IntoView {
                 <label for="pipeline-select">{move || t(lang.get(), "pipelines.label")}</label>
                 <select
                     id="pipeline-select"
-                    on:change=move |ev| ctx.open_pipeline(event_target_value(&ev))
+                    on:change=move |ev| ctx.open_pipeline(event_target_value(&ev).into())
                 >
                     <For
                         each=move || pipelines.get()
@@ -129,7 +129,7 @@ fn PipelineSwitcher() -> impl IntoView {
                         let((id, name))
                     >
                         <option
-                            value=id.clone()
+                            value=id.to_string()
                             selected=move || ctx.current_pipeline_id().as_deref() == Some(id.as_str())
                         >
                             {name}

@@ -5,7 +5,7 @@
 use super::browser;
 use super::messages::{domain_error_text, recovery_text};
 use crate::domain::recovery::Recovery;
-use crate::domain::{DomainError, Workspace};
+use crate::domain::{DealId, DomainError, PipelineId, Workspace};
 use crate::i18n::{t, Lang};
 use crate::storage::codec::{self, Saved};
 use crate::storage::local::{self, StorageError, Unreadable};
@@ -26,7 +26,7 @@ pub enum Screen {
 pub struct Ctx {
     pub ws: RwSignal<Workspace>,
     pub lang: RwSignal<Lang>,
-    current: RwSignal<Option<String>>,
+    current: RwSignal<Option<PipelineId>>,
     pub screen: RwSignal<Screen>,
     pub query: RwSignal<String>,
     /// The text of the polite live region, for screen readers.
@@ -36,9 +36,9 @@ pub struct Ctx {
     /// A message for the user (a rejected edit, another tab's change), already translated.
     pub notice: RwSignal<Option<String>>,
     /// The deal open in the editor.
-    pub editing: RwSignal<Option<String>>,
+    pub editing: RwSignal<Option<DealId>>,
     /// The deal being marked lost.
-    pub losing: RwSignal<Option<String>>,
+    pub losing: RwSignal<Option<DealId>>,
     pub unreadable: RwSignal<Vec<Unreadable>>,
     saved: StoredValue<Saved>,
 }
@@ -70,6 +70,7 @@ impl Ctx {
         let current = local::get(CURRENT_KEY)
             .ok()
             .flatten()
+            .map(PipelineId::from)
             .filter(|id| ws.pipeline(id).is_some())
             .or_else(|| recovered.pipeline_ids.first().cloned());
         let notice = (!recovered.is_empty()).then(|| recovery_text(lang, &recovered));
@@ -218,7 +219,7 @@ impl Ctx {
     }
 
     /// The pipeline on the board: the chosen one, or else the first.
-    pub fn current_pipeline_id(self) -> Option<String> {
+    pub fn current_pipeline_id(self) -> Option<PipelineId> {
         let chosen = self.current.get();
         self.ws.with(|ws| {
             chosen
@@ -227,7 +228,7 @@ impl Ctx {
         })
     }
 
-    pub fn open_pipeline(self, id: String) {
+    pub fn open_pipeline(self, id: PipelineId) {
         let _ = local::set(CURRENT_KEY, &id);
         self.current.set(Some(id));
         self.screen.set(Screen::Board);

@@ -12,7 +12,7 @@ pub use chart::{
 pub use period_choice::{input_date, PeriodChoice, PeriodForm, PeriodProblem};
 
 use super::metrics::{self, AttentionReason, Insights, Period, StageTime};
-use super::model::{Deal, DealId, StageId, Workspace};
+use super::model::{Deal, DealId, PipelineRef, StageId, Workspace};
 use super::money::Money;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -43,7 +43,7 @@ impl Report {
     /// `None` when there is no pipeline with that id.
     pub fn build(
         ws: &Workspace,
-        pipeline_id: &str,
+        pipeline_id: &(impl PipelineRef + ?Sized),
         period: Period,
         now: DateTime<Utc>,
     ) -> Option<Report> {
@@ -96,6 +96,6 @@ impl Report {
         self.figures
             .time_in_stage
             .iter()
-            .find(|time| &time.stage_id == stage_id)
+            .find(|time| time.stage_id == stage_id)
     }
 }

@@ -79,7 +79,7 @@ impl Prepared<'_> {
         found
             .into_iter()
             .map(|(_, _, deal_id, reasons)| AttentionDeal {
-                deal_id: deal_id.to_string(),
+                deal_id: DealId::from(deal_id),
                 reasons,
             })
             .collect()

@@ -41,14 +41,14 @@ pub use probability_check::StageProbabilityCheck;
 pub use rate::{Confidence, Rate, MIN_DEALS_FOR_CONFIDENCE};
 pub use time_in_stage::{bottleneck, StageTime};
 
-use super::model::{StageId, Workspace};
+use super::model::{PipelineId, PipelineRef, StageId, Workspace};
 use chrono::{DateTime, Utc};
 use prepared::Prepared;
 
 /// Every figure of the insight view for one pipeline and period.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Insights {
-    pub pipeline_id: String,
+    pub pipeline_id: PipelineId,
     pub period: Period,
     pub now: DateTime<Utc>,
     pub forecast: Vec<ForecastRow>,
@@ -72,7 +72,7 @@ pub struct Insights {
 /// nothing else depends on it. `None` when there is no pipeline with that id.
 pub fn insights(
     ws: &Workspace,
-    pipeline_id: &str,
+    pipeline_id: &(impl PipelineRef + ?Sized),
     period: Period,
     now: DateTime<Utc>,
 ) -> Option<Insights> {

@@ -4,6 +4,7 @@
 use super::DRAG_TYPE;
 use crate::domain::board::Nudge;
 use crate::domain::Deal;
+use crate::domain::{DealId, StageId};
 use crate::i18n::{t, tf};
 use crate::ui::actions::{deal_title, move_and_announce};
 use crate::ui::browser;
@@ -14,14 +15,14 @@ use leptos::prelude::*;
 /// A deal on the board. It renders a snapshot: the column's keyed list re-creates a card
 /// only when that deal's revision changes, so editing one card leaves the others alone.
 #[component]
-pub fn Card(deal_id: String) -> impl IntoView {
+pub fn Card(deal_id: DealId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let Some((deal, stages, stale)) = ctx.ws.with_untracked(|ws| {
         let deal = ws.deal(&deal_id)?.clone();
         let pipeline = ws.pipeline(&deal.pipeline_id)?;
         let stage = pipeline.stage(&deal.stage_id)?;
         let stale = deal.is_stale(stage, browser::now());
-        let others: Vec<(String, String)> = pipeline
+        let others: Vec<(StageId, String)> = pipeline
             .stages
             .iter()
             .filter(|s| s.id != deal.stage_id)
@@ -55,7 +56,7 @@ pub fn Card(deal_id: String) -> impl IntoView {
     };
     view! {
         <li class="card" class:stale=stale class:sample=deal.sample id=format!("card-{}", deal.id)
-            tabindex="0" draggable="true" data-deal-id=deal.id.clone() aria-describedby="keyboard-help"
+            tabindex="0" draggable="true" data-deal-id=deal.id.to_string() aria-describedby="keyboard-help"
             on:keydown=on_keydown on:dragstart=on_dragstart>
             <CardText deal=deal.clone() stale=stale/>
             <CardActions deal_id=deal.id.clone() title=deal.title.clone() stages=stages/>
@@ -116,7 +117,7 @@ fn CardText(deal: Deal, stale: bool) -> impl IntoView {
 
 /// The "Move to" menu (the other stages) and the Won and Lost buttons.
 #[component]
-fn CardActions(deal_id: String, title: String, stages: Vec<(String, String)>) -> impl IntoView {
+fn CardActions(deal_id: DealId, title: String, stages: Vec<(StageId, String)>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let select_id = format!("move-{deal_id}");
@@ -124,7 +125,7 @@ fn CardActions(deal_id: String, title: String, stages: Vec<(String, String)>) ->
     let on_move = move |ev| {
         let to = event_target_value(&ev);
         let deal_id = id.get_value();
-        if !to.is_empty() && move_and_announce(ctx, &deal_id, &to, usize::MAX) {
+        if !to.is_empty() && move_and_announce(ctx, &deal_id, &StageId::from(to), usize::MAX) {
             browser::focus_later(format!("card-{deal_id}"));
         }
     };
@@ -147,7 +148,7 @@ fn CardActions(deal_id: String, title: String, stages: Vec<(String, String)>) ->
             </label>
             <select id=select_id class="move-select" on:change=on_move>
                 <option value="" selected=true>{move || t(lang.get(), "card.move_to")}</option>
-                {stages.into_iter().map(|(sid, name)| view! { <option value=sid>{name}</option> }).collect_view()}
+                {stages.into_iter().map(|(sid, name)| view! { <option value=sid.to_string()>{name}</option> }).collect_view()}
             </select>
             <button type="button" class="won" on:click=won>{move || t(lang.get(), "deal.won")}</button>
             <button type="button" class="lost" on:click=move |_| ctx.losing.set(Some(id.get_value()))>

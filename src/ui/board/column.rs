@@ -5,6 +5,7 @@ use super::card::Card;
 use super::quick_add::QuickAdd;
 use super::{TotalsText, DRAG_TYPE};
 use crate::domain::totals::{stage_totals, CurrencyTotal};
+use crate::domain::{DealId, PipelineId, StageId};
 use crate::i18n::{t, tf};
 use crate::ui::actions::move_and_announce;
 use crate::ui::state::Ctx;
@@ -19,16 +20,16 @@ const PAGE_SIZE: usize = 100;
 fn drop_index(
     ctx: Ctx,
     ev: &web_sys::DragEvent,
-    pipeline_id: &str,
-    stage_id: &str,
-    dragged: &str,
+    pipeline_id: &PipelineId,
+    stage_id: &StageId,
+    dragged: &DealId,
 ) -> usize {
     let over = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest("[data-deal-id]").ok().flatten())
         .and_then(|card| {
-            let id = card.get_attribute("data-deal-id")?;
+            let id = DealId::from(card.get_attribute("data-deal-id")?);
             let rect = card.get_bounding_client_rect();
             let lower_half = f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;
             Some((id, lower_half))
@@ -38,13 +39,13 @@ fn drop_index(
             pipeline_id,
             stage_id,
             dragged,
-            over.as_ref().map(|(id, lower)| (id.as_str(), *lower)),
+            over.as_ref().map(|(id, lower)| (id, *lower)),
         )
     })
 }
 
 #[component]
-pub fn Column(pipeline_id: String, stage_id: String) -> impl IntoView {
+pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let (pid, sid) = (StoredValue::new(pipeline_id), StoredValue::new(stage_id));
@@ -82,6 +83,7 @@ pub fn Column(pipeline_id: String, stage_id: String) -> impl IntoView {
             .data_transfer()
             .and_then(|dt| dt.get_data(DRAG_TYPE).ok())
             .filter(|id| !id.is_empty())
+            .map(DealId::from)
         else {
             return;
         };
@@ -94,7 +96,7 @@ pub fn Column(pipeline_id: String, stage_id: String) -> impl IntoView {
             class="column"
             class:drag-over=move || drag_over.get()
             aria-labelledby=format!("stage-{}", sid.get_value())
-            data-stage-id=sid.get_value()
+            data-stage-id=sid.get_value().to_string()
             on:dragover=move |ev: web_sys::DragEvent| {
                 ev.prevent_default();
                 drag_over.set(true);
@@ -129,7 +131,7 @@ pub fn Column(pipeline_id: String, stage_id: String) -> impl IntoView {
 /// article behind a toggle.
 #[component]
 fn ColumnHeader(
-    stage_id: String,
+    stage_id: StageId,
     stage: Memo<Option<(String, String, u8)>>,
     count: Signal<usize>,
     totals: Memo<Vec<CurrencyTotal>>,

@@ -2,6 +2,7 @@
 
 use crate::domain::money::{parse_amount_or_zero, DecimalSeparator};
 use crate::domain::{DealDraft, Money};
+use crate::domain::{DealId, PipelineId, StageId};
 use crate::i18n::{t, tf};
 use crate::ui::browser;
 use crate::ui::messages::{amount_error_text, domain_error_text};
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 
 /// Title and amount are enough to add a deal.
 #[component]
-pub fn QuickAdd(pipeline_id: String, stage_id: String) -> impl IntoView {
+pub fn QuickAdd(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let title = RwSignal::new(String::new());
@@ -42,7 +43,7 @@ pub fn QuickAdd(pipeline_id: String, stage_id: String) -> impl IntoView {
         };
         let draft = DealDraft::quick(&title.get_untracked(), Money::new(minor, currency));
         let now = browser::now();
-        let id = browser::new_id();
+        let id = DealId::from(browser::new_id());
         match ctx.try_apply(|ws| ws.add_deal(&pid.get_value(), &sid.get_value(), id, draft, now)) {
             Ok(_) => {
                 ctx.announce(tf(

@@ -2,6 +2,7 @@
 //! choice between them.
 
 use crate::domain::edit_merge::{DealEdit, Field};
+use crate::domain::StageId;
 use crate::i18n::{t, tf, Lang};
 use crate::ui::intl;
 use crate::ui::state::Ctx;
@@ -39,7 +40,7 @@ pub fn field_text(
     lang: Lang,
     edit: &DealEdit,
     field: Field,
-    stages: &[(String, String)],
+    stages: &[(StageId, String)],
 ) -> String {
     let d = &edit.draft;
     let text = match field {
@@ -65,7 +66,7 @@ pub fn field_text(
             .iter()
             .find(|(id, _)| *id == edit.stage_id)
             .map(|(_, name)| name.clone())
-            .unwrap_or_else(|| edit.stage_id.clone()),
+            .unwrap_or_else(|| edit.stage_id.to_string()),
     };
     if text.trim().is_empty() {
         t(lang, "deal.conflict.empty").to_string()

@@ -4,6 +4,7 @@
 use crate::domain::edit_merge::DealEdit;
 use crate::domain::money::{minor_to_input, parse_amount_or_zero, DecimalSeparator};
 use crate::domain::ops::parse_probability;
+use crate::domain::StageId;
 use crate::domain::{Contact, Currency, Deal, DealDraft, Money, NextStep};
 use crate::i18n::{t, tf, Lang};
 use crate::ui::messages::{amount_error_text, domain_error_text};
@@ -105,7 +106,7 @@ impl DealFields {
         };
         Ok(DealEdit {
             draft,
-            stage_id: self.stage.get_untracked(),
+            stage_id: self.stage.get_untracked().into(),
         })
     }
 }
@@ -138,7 +139,7 @@ fn Field(
 #[component]
 pub fn DealInputs(
     fields: DealFields,
-    stages: Vec<(String, String)>,
+    stages: Vec<(StageId, String)>,
     stage_probability: u8,
     is_open: bool,
 ) -> impl IntoView {
@@ -185,7 +186,7 @@ pub fn DealInputs(
                 <select id="deal-stage" on:change=move |ev| f.stage.set(event_target_value(&ev))>
                     {stages.into_iter().map(|(sid, name)| {
                         let selected = sid == f.stage.get_untracked();
-                        view! { <option value=sid selected=selected>{name}</option> }
+                        view! { <option value=sid.to_string() selected=selected>{name}</option> }
                     }).collect_view()}
                 </select>
             </div>

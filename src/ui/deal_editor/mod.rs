@@ -10,6 +10,7 @@ mod parts;
 pub use lost::LostDialog;
 
 use crate::domain::edit_merge::{merge_edit, DealEdit};
+use crate::domain::{DealId, StageId};
 use crate::i18n::{t, tf, Lang};
 use crate::ui::actions::{announce_move, deal_title};
 use crate::ui::browser;
@@ -48,7 +49,7 @@ impl Merge {
         theirs: DealEdit,
         mut mine: DealEdit,
         rev: Option<u64>,
-        stages: &[(String, String)],
+        stages: &[(StageId, String)],
     ) -> Result<Option<DealEdit>, String> {
         let pending = self.conflicts.get_untracked();
         if pending
@@ -82,13 +83,13 @@ impl Merge {
 }
 
 #[component]
-fn DealForm(deal_id: String) -> impl IntoView {
+fn DealForm(deal_id: DealId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let Some((deal, stages, stage_probability)) = ctx.ws.with_untracked(|ws| {
         let deal = ws.deal(&deal_id)?.clone();
         let pipeline = ws.pipeline(&deal.pipeline_id)?;
-        let stages: Vec<(String, String)> = pipeline
+        let stages: Vec<(StageId, String)> = pipeline
             .stages
             .iter()
             .map(|s| (s.id.clone(), s.name.clone()))

@@ -1,6 +1,7 @@
 //! The parts of the deal editor around its inputs: the status line, the outcome and delete
 //! buttons, and the stage history.
 
+use crate::domain::{DealId, StageId};
 use crate::domain::{DealStatus, StageChange};
 use crate::i18n::{t, tf};
 use crate::ui::actions::deal_title;
@@ -43,7 +44,7 @@ pub fn StatusLine(status: DealStatus) -> impl IntoView {
 
 /// Won and Lost for an open deal, Reopen for a closed one, and Delete.
 #[component]
-pub fn OutcomeButtons(deal_id: String, is_open: bool, close: Callback<()>) -> impl IntoView {
+pub fn OutcomeButtons(deal_id: DealId, is_open: bool, close: Callback<()>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let id = StoredValue::new(deal_id);
@@ -96,7 +97,7 @@ pub fn OutcomeButtons(deal_id: String, is_open: bool, close: Callback<()>) -> im
 #[component]
 pub fn History(
     history: Vec<StageChange>,
-    stages: Vec<(String, String)>,
+    stages: Vec<(StageId, String)>,
     created: NaiveDate,
     updated: NaiveDate,
 ) -> impl IntoView {

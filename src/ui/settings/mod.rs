@@ -7,7 +7,7 @@ mod stage_row;
 
 use super::browser;
 use super::state::Ctx;
-use crate::domain::StageDraft;
+use crate::domain::{StageDraft, StageId};
 use crate::i18n::t;
 use leptos::prelude::*;
 use lost_reasons::LostReasons;
@@ -38,7 +38,7 @@ pub fn PipelineSettings() -> impl IntoView {
             probability: 50,
             rot_days: 14,
         };
-        let stage_id = browser::new_id();
+        let stage_id = StageId::from(browser::new_id());
         let focus_id = format!("stage-name-{stage_id}");
         if ctx
             .apply(|ws| ws.add_stage(&pid.get_value(), usize::MAX, stage_id, draft))

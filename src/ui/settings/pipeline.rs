@@ -1,13 +1,14 @@
 //! A pipeline's own settings: its name, its currency, and duplicating or deleting it.
 
 use crate::domain::Currency;
+use crate::domain::PipelineId;
 use crate::i18n::{t, tf};
 use crate::ui::browser;
 use crate::ui::state::{Ctx, Screen};
 use leptos::prelude::*;
 
 #[component]
-pub fn PipelineDetails(pipeline_id: String) -> impl IntoView {
+pub fn PipelineDetails(pipeline_id: PipelineId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let pid = StoredValue::new(pipeline_id);

@@ -2,6 +2,7 @@
 //! removal (asking where its deals go when it holds any).
 
 use crate::domain::{DomainError, Stage, StageDraft};
+use crate::domain::{PipelineId, StageId};
 use crate::i18n::{t, tf};
 use crate::ui::browser;
 use crate::ui::messages::domain_error_text;
@@ -12,8 +13,8 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 struct StageHandle {
     ctx: Ctx,
-    pid: StoredValue<String>,
-    sid: StoredValue<String>,
+    pid: StoredValue<PipelineId>,
+    sid: StoredValue<StageId>,
     fields: StageFields,
     error: RwSignal<Option<String>>,
     /// The "where do its deals go" question is open, with the chosen target.
@@ -60,7 +61,7 @@ impl StageHandle {
 
     /// Removes the stage; the rule says whether it holds deals, and if it does the row asks
     /// where they go (first choice: `first_other`).
-    fn remove(self, target: Option<String>, first_other: Option<String>) {
+    fn remove(self, target: Option<StageId>, first_other: Option<StageId>) {
         let lang = self.ctx.lang.get_untracked();
         let now = browser::now();
         let name = self.fields.name.get_untracked();
@@ -68,7 +69,7 @@ impl StageHandle {
             ws.remove_stage(
                 &self.pid.get_value(),
                 &self.sid.get_value(),
-                target.as_deref(),
+                target.as_ref(),
                 now,
             )
         });
@@ -83,7 +84,8 @@ impl StageHandle {
                 .ctx
                 .announce(tf(lang, "settings.stage_removed", &[("name", &name)])),
             Err(DomainError::StageHasDeals { .. }) if target.is_none() => {
-                self.move_to.set(first_other.unwrap_or_default());
+                self.move_to
+                    .set(first_other.map(StageId::into_string).unwrap_or_default());
                 self.removing.set(true);
             }
             Err(err) => self.ctx.notice.set(Some(domain_error_text(lang, &err))),
@@ -92,7 +94,7 @@ impl StageHandle {
 }
 
 #[component]
-pub fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
+pub fn StageRow(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let (pid, sid) = (
@@ -150,7 +152,7 @@ pub fn StageRow(pipeline_id: String, stage_id: String) -> impl IntoView {
     };
     let shift = move |delta: isize| handle.shift(position.get_untracked().0, delta);
     let remove = move |_| handle.remove(None, others.get_untracked().first().map(|s| s.0.clone()));
-    let confirm_remove = move |()| handle.remove(Some(move_to.get_untracked()), None);
+    let confirm_remove = move |()| handle.remove(Some(move_to.get_untracked().into()), None);
     view! {
         <li class="stage-row">
             <form on:submit=save>
@@ -208,7 +210,7 @@ impl StageFields {
 
 /// Name, probability, stale days and guidance of one stage.
 #[component]
-fn StageInputs(stage_id: String, fields: StageFields) -> impl IntoView {
+fn StageInputs(stage_id: StageId, fields: StageFields) -> impl IntoView {
     let lang = expect_context::<Ctx>().lang;
     let StageFields {
         name,
@@ -246,9 +248,9 @@ fn StageInputs(stage_id: String, fields: StageFields) -> impl IntoView {
 /// A stage that holds deals is removed only once the user says where its deals go.
 #[component]
 fn RemoveQuestion(
-    stage_id: String,
+    stage_id: StageId,
     n_deals: Memo<usize>,
-    others: Memo<Vec<(String, String)>>,
+    others: Memo<Vec<(StageId, String)>>,
     move_to: RwSignal<String>,
     confirm: Callback<()>,
     cancel: Callback<()>,
@@ -261,7 +263,7 @@ fn RemoveQuestion(
             .into_iter()
             .map(|(id, stage_name)| {
                 let selected = id == move_to.get_untracked();
-                view! { <option value=id selected=selected>{stage_name}</option> }
+                view! { <option value=id.to_string() selected=selected>{stage_name}</option> }
             })
             .collect_view()
     };
