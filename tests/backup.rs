@@ -3,7 +3,9 @@
 //! beside the workspace never changes what was there, and CSV quoting holds.
 #![cfg(not(target_arch = "wasm32"))]
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use crate::util::{currency, date, stage, utc};
+
+use chrono::{DateTime, NaiveDate, Utc};
 use pipewright::backup::{
     add_beside, backup_file_name, csv_file_name, decimal_amount, export_csv, export_pipeline,
     export_workspace, migrate, parse_backup, pipeline_backup_file_name, replace, slug, Backup,
@@ -23,28 +25,6 @@ use std::path::{Path, PathBuf};
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn currency(code: &str) -> Currency {
-    Currency::parse(code).unwrap()
-}
-
-fn stage(id: &str, name: &str, probability: u8) -> Stage {
-    Stage {
-        id: id.into(),
-        name: name.into(),
-        guidance: String::new(),
-        probability,
-        rot_days: 14,
-    }
-}
-
 fn deal(id: &str, pipeline_id: &str, stage_id: &str, title: &str, minor: i64, code: &str) -> Deal {
     Deal {
         id: id.into(),
@@ -59,13 +39,13 @@ fn deal(id: &str, pipeline_id: &str, stage_id: &str, title: &str, minor: i64, co
         probability: None,
         notes: String::new(),
         next_step: NextStep::default(),
-        created_at: at(2026, 10, 1, 9, 0),
-        updated_at: at(2026, 10, 2, 9, 0),
+        created_at: utc(2026, 10, 1, 9, 0),
+        updated_at: utc(2026, 10, 2, 9, 0),
         status: DealStatus::Open,
         history: vec![StageChange {
             from: None,
             to: stage_id.into(),
-            at: at(2026, 10, 1, 9, 0),
+            at: utc(2026, 10, 1, 9, 0),
         }],
         sample: false,
         rev: 1,
@@ -80,18 +60,18 @@ fn example_workspace() -> Workspace {
         name: "Nysalg".into(),
         currency: Currency::nok(),
         stages: vec![
-            stage("s-lead", "Lead", 10),
-            stage("s-offer", "Tilbud sendt", 50),
-            stage("s-won", "Forhandling", 80),
+            stage("s-lead", "Lead", 10, 14),
+            stage("s-offer", "Tilbud sendt", 50, 14),
+            stage("s-won", "Forhandling", 80, 14),
         ],
-        created_at: at(2026, 1, 5, 9, 0),
+        created_at: utc(2026, 1, 5, 9, 0),
     };
     let partners = Pipeline {
         id: "p-partners".into(),
         name: "Partnere".into(),
         currency: currency("EUR"),
-        stages: vec![stage("s-contact", "Første kontakt", 20)],
-        created_at: at(2026, 3, 1, 8, 15),
+        stages: vec![stage("s-contact", "Første kontakt", 20, 14)],
+        created_at: utc(2026, 3, 1, 8, 15),
     };
     let mut acme = deal(
         "d-acme",
@@ -117,12 +97,12 @@ fn example_workspace() -> Workspace {
         StageChange {
             from: None,
             to: "s-removed".into(),
-            at: at(2026, 10, 1, 9, 0),
+            at: utc(2026, 10, 1, 9, 0),
         },
         StageChange {
             from: Some("s-removed".into()),
             to: "s-offer".into(),
-            at: at(2026, 10, 5, 9, 0),
+            at: utc(2026, 10, 5, 9, 0),
         },
     ];
     let mut fjord = deal(
@@ -134,7 +114,7 @@ fn example_workspace() -> Workspace {
         "NOK",
     );
     fjord.status = DealStatus::Won {
-        at: at(2026, 11, 1, 12, 0),
+        at: utc(2026, 11, 1, 12, 0),
     };
     fjord.probability = Some(90);
     let mut berlin = deal(
@@ -146,7 +126,7 @@ fn example_workspace() -> Workspace {
         "EUR",
     );
     berlin.status = DealStatus::Lost {
-        at: at(2026, 7, 1, 12, 0),
+        at: utc(2026, 7, 1, 12, 0),
         reason: "Pris".into(),
         note: "For dyrt.".into(),
     };
@@ -159,7 +139,7 @@ fn example_workspace() -> Workspace {
 }
 
 fn exported_at() -> DateTime<Utc> {
-    at(2026, 11, 26, 14, 32)
+    utc(2026, 11, 26, 14, 32)
 }
 
 fn export(ws: &Workspace) -> String {
@@ -521,7 +501,7 @@ fn one_pipeline_exports_with_its_deals_and_the_lost_reasons() {
 #[test]
 fn file_names_carry_the_date_and_time() {
     assert_eq!(
-        backup_file_name(at(2026, 11, 26, 14, 32)),
+        backup_file_name(utc(2026, 11, 26, 14, 32)),
         "pipewright-backup-2026-11-26-1432.json"
     );
     assert_eq!(
@@ -529,11 +509,11 @@ fn file_names_carry_the_date_and_time() {
         "pipewright-backup-2027-01-02-0705.json"
     );
     assert_eq!(
-        pipeline_backup_file_name("Nysalg – Sør/Øst", at(2026, 11, 26, 14, 32)),
+        pipeline_backup_file_name("Nysalg – Sør/Øst", utc(2026, 11, 26, 14, 32)),
         "pipewright-backup-nysalg-sor-ost-2026-11-26-1432.json"
     );
     assert_eq!(
-        csv_file_name("Større kunder", at(2026, 11, 26, 9, 3)),
+        csv_file_name("Større kunder", utc(2026, 11, 26, 9, 3)),
         "pipewright-storre-kunder-2026-11-26-0903.csv"
     );
 }
@@ -682,14 +662,14 @@ fn ids_that_do_not_clash_are_kept_and_lost_reasons_are_joined() {
             id: "p-other".into(),
             name: "Annet".into(),
             currency: Currency::nok(),
-            stages: vec![stage("s-other", "Ny", 10)],
-            created_at: at(2026, 5, 1, 9, 0),
+            stages: vec![stage("s-other", "Ny", 10, 14)],
+            created_at: utc(2026, 5, 1, 9, 0),
         }],
         deals: vec![deal("d-other", "p-other", "s-other", "Noe", 100, "NOK")],
         lost_reasons: vec!["Annet".into(), "Timing".into()],
     };
     other.deals[0].status = DealStatus::Lost {
-        at: at(2026, 6, 1, 9, 0),
+        at: utc(2026, 6, 1, 9, 0),
         reason: "Timing".into(),
         note: String::new(),
     };
@@ -725,7 +705,7 @@ fn a_removed_stage_in_the_backups_history_never_lands_on_a_live_stage() {
     ws.deals[0].history[1].from = Some("s-lead".into());
     ws.pipelines[1]
         .stages
-        .push(stage("s-removed", "Gjenbrukt", 30));
+        .push(stage("s-removed", "Gjenbrukt", 30, 14));
     assert!(parse_backup(export(&ws).as_bytes()).is_ok());
     let mut backup = example_workspace();
     backup.pipelines.truncate(1);

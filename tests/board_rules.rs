@@ -2,25 +2,12 @@
 //! "an empty amount means 0", the 0–100 probability check, and "the stage holds deals".
 #![cfg(not(target_arch = "wasm32"))]
 
-use chrono::{DateTime, TimeZone, Utc};
+use crate::util::{stage, start};
+
 use pipewright::domain::board::Nudge;
 use pipewright::domain::money::{parse_amount_or_zero, AmountError, DecimalSeparator};
 use pipewright::domain::ops::parse_probability;
-use pipewright::domain::{Currency, DealDraft, DomainError, Money, Pipeline, Stage, Workspace};
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
-}
-
-fn stage(id: &str) -> Stage {
-    Stage {
-        id: id.into(),
-        name: id.to_uppercase(),
-        guidance: String::new(),
-        probability: 10,
-        rot_days: 14,
-    }
-}
+use pipewright::domain::{Currency, DealDraft, DomainError, Money, Pipeline, Workspace};
 
 /// Stages a, b, c; deals a1, a2, a3 in a (top to bottom) and b1 in b.
 fn board() -> Workspace {
@@ -29,13 +16,17 @@ fn board() -> Workspace {
         id: "p".into(),
         name: "P".into(),
         currency: Currency::nok(),
-        stages: vec![stage("a"), stage("b"), stage("c")],
-        created_at: now(),
+        stages: vec![
+            stage("a", "A", 10, 14),
+            stage("b", "B", 10, 14),
+            stage("c", "C", 10, 14),
+        ],
+        created_at: start(),
     })
     .unwrap();
     for (stage, id) in [("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1")] {
         let draft = DealDraft::quick(id, Money::new(100, Currency::nok()));
-        ws.add_deal("p", stage, id.into(), draft, now()).unwrap();
+        ws.add_deal("p", stage, id.into(), draft, start()).unwrap();
     }
     ws
 }
@@ -54,10 +45,10 @@ fn shift_arrows_move_a_card_to_the_neighbouring_stage_at_the_same_height_or_with
     assert_eq!(ws.nudge_target("a1", Nudge::Left), None);
     assert_eq!(ws.nudge_target("a1", Nudge::Up), None);
     let mut ws = ws;
-    ws.move_deal("b1", "c", 0, now()).unwrap();
+    ws.move_deal("b1", "c", 0, start()).unwrap();
     assert_eq!(ws.nudge_target("b1", Nudge::Right), None);
     // A closed deal is on no column.
-    ws.mark_won("a3", now()).unwrap();
+    ws.mark_won("a3", start()).unwrap();
     assert_eq!(ws.nudge_target("a3", Nudge::Up), None);
     assert_eq!(ws.nudge_target("missing", Nudge::Up), None);
 }
@@ -120,7 +111,7 @@ fn a_deals_own_probability_is_empty_or_a_whole_number_from_0_to_100() {
 #[test]
 fn a_stage_that_holds_deals_open_or_closed_is_not_removed_without_a_target() {
     let mut ws = board();
-    ws.mark_lost("b1", "Price", "", now()).unwrap();
+    ws.mark_lost("b1", "Price", "", start()).unwrap();
     assert_eq!(ws.deals_in_stage_count("p", "a"), 3);
     assert_eq!(
         ws.deals_in_stage_count("p", "b"),
@@ -130,9 +121,9 @@ fn a_stage_that_holds_deals_open_or_closed_is_not_removed_without_a_target() {
     assert_eq!(ws.deals_in_stage_count("p", "c"), 0);
     let before = ws.clone();
     assert_eq!(
-        ws.remove_stage("p", "b", None, now()),
+        ws.remove_stage("p", "b", None, start()),
         Err(DomainError::StageHasDeals { n_deals: 1 })
     );
     assert_eq!(ws, before);
-    assert_eq!(ws.remove_stage("p", "c", None, now()), Ok(0));
+    assert_eq!(ws.remove_stage("p", "c", None, start()), Ok(0));
 }

@@ -1,6 +1,8 @@
 //! The rules of the board: pipelines, stages, deals, moves, outcomes, totals and money.
 #![cfg(not(target_arch = "wasm32"))]
 
+use crate::util::{id_source, start};
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use pipewright::domain::money::{
     minor_to_input, minor_to_major_f64, parse_amount, weighted_minor, AmountError,
@@ -23,31 +25,12 @@ const NEGOTIATION: &str = "negotiation";
 const OTHER_PIPELINE: &str = "other";
 const OTHER_STAGE: &str = "other-lead";
 
-fn at(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .expect("a valid test timestamp")
-        .with_timezone(&Utc)
-}
-
-/// The moment every test board is set up.
-fn start() -> DateTime<Utc> {
-    at("2026-03-02T09:00:00Z")
-}
-
 fn days_later(n_days: i64) -> DateTime<Utc> {
     start() + Duration::days(n_days)
 }
 
-/// Ids "prefix-1", "prefix-2", ... in the order they are asked for.
-fn id_source(prefix: &'static str) -> impl FnMut() -> String {
-    let mut n_issued = 0;
-    move || {
-        n_issued += 1;
-        format!("{prefix}-{n_issued}")
-    }
-}
-
-fn stage(id: &str, name: &str, probability: u8, rot_days: u32) -> Stage {
+/// A stage whose guidance names it.
+fn guided_stage(id: &str, name: &str, probability: u8, rot_days: u32) -> Stage {
     Stage {
         id: id.into(),
         name: name.to_string(),
@@ -63,9 +46,9 @@ fn sales_pipeline() -> Pipeline {
         name: "Sales".to_string(),
         currency: Currency::nok(),
         stages: vec![
-            stage(LEAD, "Lead", 10, 14),
-            stage(PROPOSAL, "Proposal", 50, 14),
-            stage(NEGOTIATION, "Negotiation", 80, 7),
+            guided_stage(LEAD, "Lead", 10, 14),
+            guided_stage(PROPOSAL, "Proposal", 50, 14),
+            guided_stage(NEGOTIATION, "Negotiation", 80, 7),
         ],
         created_at: start(),
     }
@@ -77,8 +60,8 @@ fn other_pipeline() -> Pipeline {
         name: "Partners".to_string(),
         currency: Currency::parse("EUR").unwrap(),
         stages: vec![
-            stage(OTHER_STAGE, "Lead", 20, 14),
-            stage("other-deal", "Deal", 60, 14),
+            guided_stage(OTHER_STAGE, "Lead", 20, 14),
+            guided_stage("other-deal", "Deal", 60, 14),
         ],
         created_at: start(),
     }
@@ -1343,7 +1326,7 @@ fn a_deals_own_probability_overrides_its_stages() {
         let mut ws = board();
         add(&mut ws, LEAD, "a");
         ws.deals[0].probability = deal_probability;
-        let stage = stage("s", "Stage", stage_probability, 14);
+        let stage = guided_stage("s", "Stage", stage_probability, 14);
         assert_eq!(
             deal(&ws, "a").effective_probability(&stage),
             expected,
@@ -1418,8 +1401,18 @@ fn a_deal_is_stale_when_untouched_for_longer_than_its_stages_rot_days() {
     );
     check(&ws, &lead_stage, days_later(14) + Duration::hours(1), true);
     check(&ws, &lead_stage, days_later(15), true);
-    check(&ws, &stage("slow", "Slow", 10, 30), days_later(15), false);
-    check(&ws, &stage("never", "Never", 10, 0), days_later(400), false);
+    check(
+        &ws,
+        &guided_stage("slow", "Slow", 10, 30),
+        days_later(15),
+        false,
+    );
+    check(
+        &ws,
+        &guided_stage("never", "Never", 10, 0),
+        days_later(400),
+        false,
+    );
 
     // Any change is activity: it restarts the clock.
     ws.update_deal("a", full_draft(), days_later(10)).unwrap();

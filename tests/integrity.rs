@@ -5,7 +5,9 @@
 //! it: the four ways the app once broke that promise, each pinned as a test.
 #![cfg(not(target_arch = "wasm32"))]
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use crate::util::{id_source, start};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pipewright::backup::{
     add_beside, check_workspace, export_workspace, parse_backup, replace, verify_export,
     ImportError,
@@ -24,19 +26,6 @@ use pipewright::storage::codec::{
     adopt, deal_key, encode_deal, encode_meta, load, plan, Adopted, Saved, Write, META_KEY,
 };
 use proptest::prelude::*;
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
-}
-
-/// Ids "prefix-1", "prefix-2", … in the order they are asked for.
-fn id_source(prefix: &'static str) -> impl FnMut() -> String {
-    let mut n = 0;
-    move || {
-        n += 1;
-        format!("{prefix}-{n}")
-    }
-}
 
 /// A name for a pipeline, stage or deal: usually fine, sometimes blank or too long.
 fn name_strategy() -> impl Strategy<Value = String> {

@@ -2,6 +2,8 @@
 //! small hand-built datasets, each answer worked out by hand in the test.
 #![cfg(not(target_arch = "wasm32"))]
 
+use crate::util::{currency, date};
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pipewright::domain::insights::{
     forecast_charts, funnel_widths, input_date, Anchor, AttentionRow, ForecastTotals, MonthLabel,
@@ -25,14 +27,6 @@ fn time(year: i32, month: u32, day: u32, hour: u32) -> DateTime<Utc> {
 
 fn midnight(year: i32, month: u32, day: u32) -> DateTime<Utc> {
     time(year, month, day, 0)
-}
-
-fn date(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).expect("a valid test date")
-}
-
-fn currency(code: &str) -> Currency {
-    Currency::parse(code).expect("a known test currency")
 }
 
 fn period(start: NaiveDate, end: NaiveDate) -> Period {

@@ -2,6 +2,8 @@
 //! read, and save plans that write only what changed and never overwrite another tab's work.
 #![cfg(not(target_arch = "wasm32"))]
 
+use crate::util::{id_source, rfc3339};
+
 use chrono::{DateTime, Duration, Utc};
 use pipewright::backup::check_workspace;
 use pipewright::domain::sample::sample_deals;
@@ -18,23 +20,8 @@ use pipewright::storage::codec::{
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-fn at(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .expect("a valid test timestamp")
-        .with_timezone(&Utc)
-}
-
 fn now() -> DateTime<Utc> {
-    at("2026-11-26T14:32:00Z")
-}
-
-/// Ids "prefix-01", "prefix-02", ... in the order they are asked for.
-fn id_source(prefix: &'static str) -> impl FnMut() -> String {
-    let mut n_issued = 0;
-    move || {
-        n_issued += 1;
-        format!("{prefix}-{n_issued:02}")
-    }
+    rfc3339("2026-11-26T14:32:00Z")
 }
 
 /// A lived-in workspace: a template pipeline with sample deals (open, won and lost), a

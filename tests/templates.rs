@@ -1,6 +1,8 @@
 //! The built-in templates follow the article stage for stage, and sample deals look lived-in.
 #![cfg(not(target_arch = "wasm32"))]
 
+use crate::util::id_source;
+
 use chrono::{DateTime, TimeZone, Utc};
 use pipewright::domain::money::{Currency, Money};
 use pipewright::domain::sample::sample_deals;
@@ -80,15 +82,6 @@ fn article_stages(article: &str, heading: &str) -> Vec<(String, String)> {
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap()
-}
-
-/// Ids "prefix-1", "prefix-2", ... in the order they are asked for.
-fn id_source(prefix: &'static str) -> impl FnMut() -> String {
-    let mut n_issued = 0;
-    move || {
-        n_issued += 1;
-        format!("{prefix}-{n_issued}")
-    }
 }
 
 fn pipeline(kind: TemplateKind, lang: Lang, id_prefix: &'static str) -> Pipeline {
