@@ -782,3 +782,45 @@ fn another_tab_taking_writes_one_at_a_time_never_sees_a_deal_without_its_place()
         }
     });
 }
+
+/// Found by the storage fuzz target: two deals whose pipelines are both gone, in the same
+/// unknown stage, once gave two recovered stages one id, a workspace the import refuses.
+#[test]
+fn recovered_stages_never_share_an_id_and_the_loaded_workspace_always_validates() {
+    let ws = startup_with_samples();
+    let mut a = ws.deals[0].clone();
+    let mut b = ws.deals[1].clone();
+    (a.pipeline_id, a.stage_id, a.history) = ("p-gone-a".into(), "s-x".into(), Vec::new());
+    (b.pipeline_id, b.stage_id, b.history) = ("p-gone-b".into(), "s-x".into(), Vec::new());
+    let entries = [a.clone(), b.clone()].map(|d| (deal_key(&d.id), encode_deal(&d)));
+    let loaded = load(
+        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        Lang::En,
+    );
+    assert_eq!(check_workspace(&loaded.ws), Ok(()));
+    // The first deal gets the stage; the second is kept raw as unreadable, not dropped.
+    assert_eq!(loaded.ws.deals, vec![a]);
+    assert_eq!(loaded.unreadable.len(), 1);
+    assert_eq!(loaded.unreadable[0].0, deal_key(&b.id));
+
+    // Two existing pipelines that both lost the same stage id.
+    let mut two = startup_with_samples();
+    let mut second = two.pipelines[0].clone();
+    second.id = "p-2".into();
+    for stage in &mut second.stages {
+        stage.id = format!("{}-2", stage.id).into();
+    }
+    two.pipelines.push(second);
+    let mut c = two.deals[0].clone();
+    let mut d = two.deals[1].clone();
+    (c.stage_id, c.history) = ("s-x".into(), Vec::new());
+    (d.pipeline_id, d.stage_id, d.history) = ("p-2".into(), "s-x".into(), Vec::new());
+    let mut entries = vec![(META_KEY.to_string(), encode_meta(&two))];
+    entries.extend([c, d].map(|deal| (deal_key(&deal.id), encode_deal(&deal))));
+    let loaded = load(
+        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        Lang::En,
+    );
+    assert_eq!(check_workspace(&loaded.ws), Ok(()));
+    assert_eq!(loaded.ws.deals.len() + loaded.unreadable.len(), 2);
+}

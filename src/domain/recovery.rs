@@ -52,37 +52,44 @@ fn named_stages(deal: &Deal) -> impl Iterator<Item = &StageId> {
 /// result in every tab.
 pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
     let mut report = Recovery::default();
-    let stage_owner: HashMap<&str, &str> = ws
+    let pipeline_ids: HashSet<&str> = ws.pipelines.iter().map(|p| p.id.as_str()).collect();
+    // Every stage id is used by one stage only, across all pipelines: an id taken by an
+    // existing stage, or by a stage recovered here, is not given out again. A deal that
+    // names such an id in another pipeline keeps no place and is reported by validation.
+    let mut claimed: HashSet<String> = ws
         .pipelines
         .iter()
-        .flat_map(|p| p.stages.iter().map(move |s| (s.id.as_str(), p.id.as_str())))
+        .flat_map(|p| p.stages.iter().map(|s| s.id.to_string()))
         .collect();
-    let pipeline_ids: HashSet<&str> = ws.pipelines.iter().map(|p| p.id.as_str()).collect();
 
-    // Deals without a pipeline, by the id of the pipeline they name.
+    // Deals without a pipeline, by the id of the pipeline they name; and stages to give
+    // back to existing pipelines, first seen first.
     let mut homeless: BTreeMap<&str, Vec<&Deal>> = BTreeMap::new();
-    // Stages to give back to existing pipelines: (pipeline id, stage id), first seen first.
     let mut lost_stages: Vec<(PipelineId, StageId)> = Vec::new();
+    let mut n_orphans = 0;
     for deal in &ws.deals {
         if !pipeline_ids.contains(deal.pipeline_id.as_str()) {
+            n_orphans += 1;
             homeless.entry(&deal.pipeline_id).or_default().push(deal);
-        } else if !stage_owner.contains_key(deal.stage_id.as_str()) {
-            report.n_deals += 1;
+        } else if !claimed.contains(deal.stage_id.as_str()) {
+            n_orphans += 1;
             let key = (deal.pipeline_id.clone(), deal.stage_id.clone());
             if !lost_stages.contains(&key) {
                 lost_stages.push(key);
             }
         }
     }
+    // A stage id two pipelines lost goes back to the first of them only.
+    lost_stages.retain(|(_, stage_id)| claimed.insert(stage_id.to_string()));
 
     let mut new_pipelines = Vec::new();
     for (pipeline_id, deals) in &homeless {
-        // Order the stages by how early they come in the deals' histories.
+        // The stage ids no one else has, ordered by how early the histories show them.
         let mut first_position: HashMap<&str, (usize, usize)> = HashMap::new();
         let mut n_seen = 0;
         for deal in deals {
             for (position, stage_id) in named_stages(deal).enumerate() {
-                if stage_owner.contains_key(stage_id.as_str()) {
+                if claimed.contains(stage_id.as_str()) {
                     continue;
                 }
                 let entry = first_position.entry(stage_id).or_insert_with(|| {
@@ -97,7 +104,7 @@ pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
         if stage_ids.is_empty() {
             continue;
         }
-        report.n_deals += deals.len();
+        claimed.extend(stage_ids.iter().map(|(id, _)| id.to_string()));
         let currency = deals
             .first()
             .map_or_else(Currency::nok, |d| d.amount.currency.clone());
@@ -142,5 +149,17 @@ pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
     }
     report.pipeline_ids = new_pipelines.iter().map(|p| p.id.clone()).collect();
     ws.pipelines.extend(new_pipelines);
+    // The deals that had no place and have one now.
+    let placed: HashSet<(&str, &str)> = ws
+        .pipelines
+        .iter()
+        .flat_map(|p| p.stages.iter().map(move |s| (p.id.as_str(), s.id.as_str())))
+        .collect();
+    let n_still_lost = ws
+        .deals
+        .iter()
+        .filter(|d| !placed.contains(&(d.pipeline_id.as_str(), d.stage_id.as_str())))
+        .count();
+    report.n_deals = n_orphans - n_still_lost.min(n_orphans);
     report
 }
