@@ -1,7 +1,8 @@
 # The two commands a new machine needs: `make serve` and `make test`.
 # Each installs what is missing first, and is safe to run again.
 
-.PHONY: serve test setup test-lint test-native test-browser test-build test-e2e size bench clean
+.PHONY: serve test setup test-lint test-native test-browser test-build test-e2e size bench clean \
+	test-fuzz fuzz
 
 serve:
 	scripts/setup.sh build
@@ -16,6 +17,8 @@ test-lint:
 	scripts/test.sh lint
 test-native:
 	scripts/test.sh native
+test-fuzz:
+	scripts/test.sh fuzz
 test-browser:
 	scripts/test.sh browser
 test-build:
@@ -27,6 +30,11 @@ size:
 bench:
 	scripts/setup.sh test
 	scripts/test.sh build bench
+
+# The long fuzzing run: 1,000,000 inputs for each fuzz target, with the figures at the end.
+fuzz:
+	scripts/setup.sh fuzz
+	scripts/test.sh fuzz_long
 
 clean:
 	cargo clean

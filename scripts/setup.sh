@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing Pipewright needs, and only what is missing, so a
-# second run installs nothing. Usage: scripts/setup.sh build|test
+# second run installs nothing. Usage: scripts/setup.sh build|test|fuzz
 #   build: the wasm32 target, trunk, wasm-bindgen-cli, binaryen's wasm-opt (npm)
-#   test:  all of build, plus Chromium and chromedriver (Debian) and Playwright (npm)
+#   test:  all of build, plus Chromium and chromedriver (Debian) and Playwright (npm),
+#          and a C++ compiler (Debian) for libFuzzer in the fuzz layer
+#   fuzz:  only what fuzzing needs (`make fuzz`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +65,17 @@ ensure_chromium() {
   fi
 }
 
+ensure_cxx() {
+  # libfuzzer-sys builds libFuzzer from its C++ sources; the crates come through cargo.
+  if ! command -v c++ >/dev/null; then
+    say "installing a C++ compiler from Debian (for libFuzzer)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y g++
+  fi
+}
+
 case "${1:-build}" in
   build)
     ensure_wasm_target
@@ -77,9 +90,13 @@ case "${1:-build}" in
     npm_install tools
     ensure_chromium
     npm_install e2e
+    ensure_cxx
+    ;;
+  fuzz)
+    ensure_cxx
     ;;
   *)
-    echo "usage: $0 build|test" >&2
+    echo "usage: $0 build|test|fuzz" >&2
     exit 2
     ;;
 esac

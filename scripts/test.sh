@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test layer, failing on the first error, then prints the size of dist/.
 # Each layer can also run alone: scripts/test.sh lint|native|browser|build|e2e|size|bench
+# (and fuzz, a short fuzzing run; fuzz_long, the 1,000,000-input run of `make fuzz`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -22,6 +23,19 @@ lint() {
 native() {
   say "native tests: the pure core"
   cargo test
+}
+
+# fuzz/ is a crate of its own (see fuzz/README.md). Not `cargo fmt --all` there: that would
+# also format the app's sources, as a path dependency.
+fuzz() {
+  say "fuzzing: the backup importer and the storage decoder, a short run of each"
+  (cd fuzz && cargo fmt --check && cargo test --quiet --lib --target-dir target/plain)
+  fuzz/run.sh short
+}
+
+fuzz_long() {
+  say "fuzzing: 1,000,000 inputs for each target (figures at the end)"
+  fuzz/run.sh long
 }
 
 browser() {
@@ -63,6 +77,7 @@ bench() {
 if [ $# -eq 0 ]; then
   lint
   native
+  fuzz
   browser
   build
   e2e

@@ -81,7 +81,7 @@ fn key_for(value: &str, rng: &mut Rng) -> String {
     match rng.below(4) {
         0 => META_KEY.to_string(),
         1 => deal_key(&deal_id(value).unwrap_or_default()),
-        2 => deal_key(*rng.pick(&["", " ", "d-1", "../x", "\u{1F680}", META_KEY])),
+        2 => deal_key(rng.pick(&["", " ", "d-1", "../x", "\u{1F680}", META_KEY])),
         _ => rng.pick(OTHER_KEYS).to_string(),
     }
 }

@@ -216,93 +216,25 @@ const ID_KEYS: &[&str] = &[
 ];
 
 /// Field names of the backup and stored formats, to rename or add a field with.
+#[rustfmt::skip]
 const KEYS: &[&str] = &[
-    "format",
-    "version",
-    "app_version",
-    "exported_at",
-    "workspace",
-    "pipelines",
-    "deals",
-    "lost_reasons",
-    "deal",
-    "id",
-    "name",
-    "currency",
-    "stages",
-    "created_at",
-    "guidance",
-    "probability",
-    "rot_days",
-    "pipeline_id",
-    "stage_id",
-    "rank",
-    "title",
-    "organisation",
-    "contact",
-    "email",
-    "phone",
-    "amount",
-    "minor",
-    "expected_close",
-    "notes",
-    "next_step",
-    "text",
-    "due",
-    "updated_at",
-    "status",
-    "kind",
-    "at",
-    "reason",
-    "note",
-    "history",
-    "from",
-    "to",
-    "sample",
-    "rev",
-    "unknown",
-    "",
+    "format", "version", "app_version", "exported_at", "workspace", "pipelines", "deals",
+    "lost_reasons", "deal", "id", "name", "currency", "stages", "created_at", "guidance",
+    "probability", "rot_days", "pipeline_id", "stage_id", "rank", "title", "organisation",
+    "contact", "email", "phone", "amount", "minor", "expected_close", "notes", "next_step",
+    "text", "due", "updated_at", "status", "kind", "at", "reason", "note", "history",
+    "from", "to", "sample", "rev", "unknown", "",
 ];
 
 /// Numbers at the edges of every integer type the formats use, and literals.
+#[rustfmt::skip]
 const TOKENS: &[&str] = &[
-    "0",
-    "-0",
-    "1",
-    "-1",
-    "2",
-    "99",
-    "100",
-    "101",
-    "255",
-    "256",
-    "-128",
-    "65535",
-    "4294967295",
-    "4294967296",
-    "9007199254740993",
-    "999999999999999",
-    "1000000000000000",
-    "1000000000000001",
-    "-1000000000000001",
-    "9223372036854775807",
-    "9223372036854775808",
-    "-9223372036854775808",
-    "-9223372036854775809",
-    "18446744073709551615",
-    "18446744073709551616",
-    "123456789012345678901234567890",
-    "1e400",
-    "-1e400",
-    "1e-400",
-    "0.5",
-    "1.0",
-    "-0.0",
-    "1e2",
-    "1E+2",
-    "true",
-    "false",
-    "null",
+    "0", "-0", "1", "-1", "2", "99", "100", "101", "255", "256", "-128", "65535",
+    "4294967295", "4294967296", "9007199254740993", "999999999999999", "1000000000000000",
+    "1000000000000001", "-1000000000000001", "9223372036854775807", "9223372036854775808",
+    "-9223372036854775808", "-9223372036854775809", "18446744073709551615",
+    "18446744073709551616", "123456789012345678901234567890", "1e400", "-1e400", "1e-400",
+    "0.5", "1.0", "-0.0", "1e2", "1E+2", "true", "false", "null",
 ];
 
 /// Strings (JSON text, quotes included) near what the formats accept: currencies, status
@@ -392,7 +324,7 @@ fn swap_id(doc: &mut Json, rng: &mut Rng) -> bool {
         return false;
     }
     let mut target = rng.below(ids.len());
-    let new_id = rng.pick(&ids).clone();
+    let new_id = ids[rng.below(ids.len())].clone();
     doc.each_id(&mut |id| {
         if target == 0 {
             id.clone_from(&new_id);
@@ -404,13 +336,13 @@ fn swap_id(doc: &mut Json, rng: &mut Rng) -> bool {
 
 /// A string at or one past a length limit, in characters of one to four UTF-8 bytes.
 fn long_string(rng: &mut Rng) -> Json {
-    let chars = *rng.pick(&[
+    let chars = rng.pick(&[
         MAX_NAME_CHARS,
         MAX_NAME_CHARS + 1,
         MAX_TEXT_CHARS,
         MAX_TEXT_CHARS + 1,
     ]);
-    let unit = *rng.pick(&["x", "ø", "🚀", " ", "\\n", "\\u0000"]);
+    let unit = rng.pick(&["x", "ø", "🚀", " ", "\\n", "\\u0000"]);
     Json::Token(format!("\"{}\"", unit.repeat(chars)))
 }
 
@@ -433,7 +365,7 @@ fn tweak_number(node: &mut Json, rng: &mut Rng) {
 
 /// Wraps the node in lists, up to past the depth the app reads.
 fn nest(node: &mut Json, rng: &mut Rng) {
-    let depth = *rng.pick(&[1, 2, 64, 127, 128, 129, 200]);
+    let depth = rng.pick(&[1, 2, 64, 127, 128, 129, 200]);
     for _ in 0..depth {
         let inner = std::mem::replace(node, Json::List(Vec::new()));
         *node = Json::List(vec![inner]);
@@ -452,13 +384,10 @@ fn edit_container(node: &mut Json, rng: &mut Rng) {
                     let copy = fields[n].clone();
                     fields.insert(rng.below(fields.len() + 1), copy);
                 }
-                2 => fields[n].0 = quoted(*rng.pick(KEYS)),
+                2 => fields[n].0 = quoted(rng.pick(KEYS)),
                 _ => {
                     let value = Json::Token(rng.pick(TOKENS).to_string());
-                    fields.insert(
-                        rng.below(fields.len() + 1),
-                        (quoted(*rng.pick(KEYS)), value),
-                    );
+                    fields.insert(rng.below(fields.len() + 1), (quoted(rng.pick(KEYS)), value));
                 }
             }
         }
@@ -477,7 +406,7 @@ fn edit_container(node: &mut Json, rng: &mut Rng) {
                 _ => items.clear(),
             }
         }
-        Json::Object(fields) => fields.push((quoted(*rng.pick(KEYS)), Json::Token("null".into()))),
+        Json::Object(fields) => fields.push((quoted(rng.pick(KEYS)), Json::Token("null".into()))),
         Json::List(items) => items.push(Json::Token(rng.pick(TOKENS).to_string())),
         Json::Token(_) => {
             *node = match rng.below(3) {

@@ -35,7 +35,7 @@ fn template_workspace(kind: TemplateKind, lang: Lang, code: &str) -> Workspace {
         format!("{}-{n:02}", kind.slug())
     };
     let mut ws = Workspace {
-        lost_reasons: default_lost_reasons(lang == Lang::Nb),
+        lost_reasons: default_lost_reasons(lang),
         ..Workspace::default()
     };
     let pipeline = pipeline_from_template(
@@ -55,7 +55,7 @@ fn template_workspace(kind: TemplateKind, lang: Lang, code: &str) -> Workspace {
 /// Every template side by side, and one deal with every field set and awkward text.
 fn lived_in_workspace() -> Workspace {
     let mut ws = Workspace {
-        lost_reasons: default_lost_reasons(true),
+        lost_reasons: default_lost_reasons(Lang::Nb),
         ..Workspace::default()
     };
     for (kind, lang, code) in [
@@ -148,7 +148,7 @@ fn main() {
         write(
             &storage,
             &format!("record-{n:02}.txt"),
-            &entries_file(&[entry.clone()]),
+            &entries_file(std::slice::from_ref(entry)),
         );
     }
     // Storage as a browser holds it: other keys beside the app's, a kept unreadable value,
