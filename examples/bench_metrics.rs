@@ -232,7 +232,7 @@ fn main() {
         );
         if let Some(result) = last {
             println!(
-                "  win rate {}/{}, funnel entered {:?}, attention {}, bottleneck {:?}",
+                "  win rate {}/{}, funnel entered {:?}, attention {}, bottleneck {}",
                 result.win_rate.hits,
                 result.win_rate.n,
                 result
@@ -241,7 +241,7 @@ fn main() {
                     .map(|s| s.n_entered)
                     .collect::<Vec<_>>(),
                 result.attention.len(),
-                result.bottleneck,
+                result.bottleneck.as_deref().unwrap_or("none"),
             );
         }
     }
