@@ -824,3 +824,45 @@ fn recovered_stages_never_share_an_id_and_the_loaded_workspace_always_validates(
     assert_eq!(check_workspace(&loaded.ws), Ok(()));
     assert_eq!(loaded.ws.deals.len() + loaded.unreadable.len(), 2);
 }
+
+/// Recovered stages come in the order deals moved through them, whatever order the deals'
+/// ids put them in: a deal added straight into the second stage does not make it first.
+#[test]
+fn recovered_stages_follow_the_moves_in_the_histories() {
+    let ws = startup_with_samples();
+    let original: Vec<StageId> = ws.pipelines[0]
+        .stages
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    for direct_id in ["0-first", "zzz-last"] {
+        let mut direct = ws.deals[0].clone();
+        direct.id = direct_id.into();
+        direct.stage_id = original[1].clone();
+        direct.history = vec![pipewright::domain::StageChange {
+            from: None,
+            to: original[1].clone(),
+            at: start(),
+        }];
+        let mut broken = ws.clone();
+        broken.deals.push(direct);
+        broken.pipelines.clear();
+        let mut entries = vec![];
+        entries.extend(
+            broken
+                .deals
+                .iter()
+                .map(|d| (deal_key(&d.id), encode_deal(d))),
+        );
+        let loaded = load(
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            Lang::En,
+        );
+        let rebuilt: Vec<StageId> = loaded.ws.pipelines[0]
+            .stages
+            .iter()
+            .map(|s| s.id.clone())
+            .collect();
+        assert_eq!(rebuilt, original, "with the direct deal named {direct_id}");
+    }
+}

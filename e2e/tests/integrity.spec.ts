@@ -66,7 +66,13 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   await expect(pipelineSelect(page).locator('option:checked')).toHaveText('Recovered deals');
   await expect(notice(page)).toContainText('deals had lost their pipeline or stage');
   await expect(notice(page)).toContainText('Recovered deals');
-  await expect(page.getByRole('alert').filter({ hasText: '1 stored value could not be read' })).toBeVisible();
+  const unreadable = page.getByRole('alert').filter({ hasText: '1 stored value could not be read' });
+  await expect(unreadable).toBeVisible();
+  // Why, in the user's language, through the catalogue.
+  await expect(unreadable).toContainText('pipewright.workspace: not valid JSON');
+  await page.getByRole('button', { name: 'Norsk' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'ikke gyldig JSON' })).toContainText('pipewright.workspace: ikke gyldig JSON');
+  await page.getByRole('button', { name: 'English' }).click();
   await expect(stageHeadings(page)).toHaveText(['Stage 1', 'Stage 2', 'Stage 3', 'Stage 4', 'Stage 5']);
   await expect(board(page).getByRole('listitem')).toHaveCount(openBefore);
   await expect(cardTitles(page, 'Stage 2')).toContainText(['Kept deal']);

@@ -46,6 +46,59 @@ fn named_stages(deal: &Deal) -> impl Iterator<Item = &StageId> {
         .chain(std::iter::once(&deal.stage_id))
 }
 
+/// The stage ids `deals` name that are not `claimed`, in the board order their histories
+/// show: a stage deals mostly move out of comes before the stage they move into (the
+/// direction most moves between two stages took wins, so a move back does not reorder).
+/// Stages no move orders, and any left in a loop, keep the order they were first named in.
+fn stage_order<'a>(deals: &[&'a Deal], claimed: &HashSet<String>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut known: HashSet<&str> = HashSet::new();
+    let mut moves: HashMap<(&str, &str), usize> = HashMap::new();
+    for deal in deals {
+        for stage_id in named_stages(deal) {
+            if !claimed.contains(stage_id.as_str()) && known.insert(stage_id.as_str()) {
+                seen.push(stage_id.as_str());
+            }
+        }
+        for change in &deal.history {
+            if let Some(from) = &change.from {
+                if *from != change.to {
+                    *moves
+                        .entry((from.as_str(), change.to.as_str()))
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    // An edge a → b where more moves went from a to b than back.
+    let mut after: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut n_before: HashMap<&str, usize> = HashMap::new();
+    for (&(a, b), &n) in &moves {
+        let back = moves.get(&(b, a)).copied().unwrap_or(0);
+        if n > back && known.contains(a) && known.contains(b) {
+            after.entry(a).or_default().push(b);
+            *n_before.entry(b).or_default() += 1;
+        }
+    }
+    let mut order = Vec::with_capacity(seen.len());
+    let mut left = seen;
+    while !left.is_empty() {
+        // The first-named stage nothing left comes before; in a loop, the first-named.
+        let next = left
+            .iter()
+            .position(|s| n_before.get(s).copied().unwrap_or(0) == 0)
+            .unwrap_or(0);
+        let stage = left.remove(next);
+        for later in after.get(stage).into_iter().flatten() {
+            if let Some(n) = n_before.get_mut(later) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        order.push(stage);
+    }
+    order
+}
+
 /// Gives every deal whose pipeline or stage is missing a place again (see the module
 /// text). A deal that cannot be given one (its stage belongs to another pipeline) is left
 /// as it is, for validation to report. Deterministic: the same workspace gives the same
@@ -84,27 +137,12 @@ pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
 
     let mut new_pipelines = Vec::new();
     for (pipeline_id, deals) in &homeless {
-        // The stage ids no one else has, ordered by how early the histories show them.
-        let mut first_position: HashMap<&str, (usize, usize)> = HashMap::new();
-        let mut n_seen = 0;
-        for deal in deals {
-            for (position, stage_id) in named_stages(deal).enumerate() {
-                if claimed.contains(stage_id.as_str()) {
-                    continue;
-                }
-                let entry = first_position.entry(stage_id).or_insert_with(|| {
-                    n_seen += 1;
-                    (position, n_seen)
-                });
-                entry.0 = entry.0.min(position);
-            }
-        }
-        let mut stage_ids: Vec<(&str, (usize, usize))> = first_position.into_iter().collect();
-        stage_ids.sort_by_key(|(_, order)| *order);
+        // The stage ids no one else has, in board order as the histories show it.
+        let stage_ids = stage_order(deals, &claimed);
         if stage_ids.is_empty() {
             continue;
         }
-        claimed.extend(stage_ids.iter().map(|(id, _)| id.to_string()));
+        claimed.extend(stage_ids.iter().map(|id| id.to_string()));
         let currency = deals
             .first()
             .map_or_else(Currency::nok, |d| d.amount.currency.clone());
@@ -118,7 +156,7 @@ pub fn recover(ws: &mut Workspace, lang: Lang) -> Recovery {
         let stages = stage_ids
             .iter()
             .enumerate()
-            .map(|(n, (id, _))| Stage {
+            .map(|(n, id)| Stage {
                 id: StageId::from(*id),
                 name: tf(lang, "recovered.stage_n", &[("n", &(n + 1).to_string())]),
                 guidance: String::new(),

@@ -79,7 +79,7 @@ pub fn entries() -> Result<Vec<(String, String)>, StorageError> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unreadable {
     pub key: String,
-    pub reason: String,
+    pub reason: codec::DecodeError,
     pub raw: String,
     /// Where the raw value is kept; `None` when keeping it failed, in which case the
     /// original key is never written by this tab.
@@ -115,7 +115,7 @@ pub fn load(lang: crate::i18n::Lang) -> Result<Startup, StorageError> {
         }
         unreadable.push(Unreadable {
             key: key.clone(),
-            reason: err.to_string(),
+            reason: err.clone(),
             raw,
             kept_as,
         });

@@ -4,6 +4,7 @@ use crate::domain::money::AmountError;
 use crate::domain::recovery::Recovery;
 use crate::domain::DomainError;
 use crate::i18n::{t, tf, Lang};
+use crate::storage::codec::DecodeError;
 
 pub fn amount_error_text(lang: Lang, err: &AmountError) -> String {
     match err {
@@ -49,5 +50,20 @@ pub fn domain_error_text(lang: Lang, err: &DomainError) -> String {
         DomainError::LostReasonNotFound => t(lang, "error.lost_reason_not_found").to_string(),
         DomainError::IdTaken => t(lang, "error.id_taken").to_string(),
         DomainError::NoStages => t(lang, "error.last_stage").to_string(),
+    }
+}
+
+/// Why a stored value could not be read, as the unreadable-data banner says it.
+pub fn decode_error_text(lang: Lang, err: &DecodeError) -> String {
+    match err {
+        DecodeError::NotJson(detail) => tf(lang, "storage.reason.not_json", &[("detail", detail)]),
+        DecodeError::WrongFormat { .. } => t(lang, "storage.reason.wrong_format").to_string(),
+        DecodeError::NewerVersion { found, known } => tf(
+            lang,
+            "storage.reason.newer_version",
+            &[("found", &found.to_string()), ("known", &known.to_string())],
+        ),
+        DecodeError::Invalid(detail) => tf(lang, "storage.reason.invalid", &[("detail", detail)]),
+        DecodeError::Refused(err) => err.message(lang),
     }
 }

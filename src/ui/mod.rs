@@ -187,7 +187,10 @@ fn Banners() -> impl IntoView {
                             ctx.unreadable
                                 .get()
                                 .into_iter()
-                                .map(|u| view! { <li><code>{u.key}</code>": "{u.reason}</li> })
+                                .map(|u| {
+                                    let reason = messages::decode_error_text(lang.get(), &u.reason);
+                                    view! { <li><code>{u.key}</code>": "{reason}</li> }
+                                })
                                 .collect_view()
                         }}
                     </ul>

@@ -161,19 +161,19 @@ impl Ctx {
             }
             codec::Adopted::Unreadable(err) => {
                 if let Some(raw) = stored {
-                    self.report_unreadable(key, &raw, &err.to_string());
+                    self.report_unreadable(key, &raw, &err);
                 }
             }
             _ => {}
         }
     }
 
-    fn report_unreadable(self, key: &str, raw: &str, reason: &str) {
+    fn report_unreadable(self, key: &str, raw: &str, reason: &codec::DecodeError) {
         self.unreadable.update(|list| {
             if !list.iter().any(|u| u.key == key && u.raw == raw) {
                 list.push(Unreadable {
                     key: key.to_string(),
-                    reason: reason.to_string(),
+                    reason: reason.clone(),
                     raw: raw.to_string(),
                     kept_as: None,
                 });
@@ -246,7 +246,7 @@ impl Ctx {
     pub fn download_unreadable(self) {
         let entries: Vec<serde_json::Value> = self.unreadable.with_untracked(|list| {
             list.iter()
-                .map(|u| serde_json::json!({ "key": u.key, "reason": u.reason, "raw": u.raw }))
+                .map(|u| serde_json::json!({ "key": u.key, "reason": u.reason.to_string(), "raw": u.raw }))
                 .collect()
         });
         let contents = serde_json::to_string_pretty(&entries).unwrap_or_default();
