@@ -70,6 +70,7 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   await expect(unreadable).toBeVisible();
   // Why, in the user's language, through the catalogue.
   await expect(unreadable).toContainText('pipewright.workspace: not valid JSON');
+  await expect(unreadable.getByRole('button', { name: 'Discard the 1 unreadable value', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Norsk' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'ikke gyldig JSON' })).toContainText('pipewright.workspace: ikke gyldig JSON');
   await page.getByRole('button', { name: 'English' }).click();

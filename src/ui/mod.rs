@@ -198,7 +198,7 @@ fn Banners() -> impl IntoView {
                         {move || t(lang.get(), "storage.unreadable.download")}
                     </button>
                     <button type="button" on:click=move |_| ctx.discard_unreadable()>
-                        {move || t(lang.get(), "storage.unreadable.discard")}
+                        {move || intl::tn(lang.get(), "storage.unreadable.discard", ctx.unreadable.with(Vec::len), &[])}
                     </button>
                 </div>
             </Show>
