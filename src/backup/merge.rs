@@ -163,18 +163,7 @@ pub fn add_beside(
 /// Every stage id a workspace uses: its pipelines' stages, and the stages its deals are in
 /// or passed through, in file order.
 fn stage_refs(ws: &Workspace) -> impl Iterator<Item = &str> {
-    ws.pipelines
-        .iter()
-        .flat_map(|p| p.stages.iter().map(|s| s.id.as_str()))
-        .chain(ws.deals.iter().flat_map(|d| {
-            std::iter::once(d.stage_id.as_str()).chain(d.history.iter().flat_map(|change| {
-                change
-                    .from
-                    .iter()
-                    .map(|from| from.as_str())
-                    .chain(std::iter::once(change.to.as_str()))
-            }))
-        }))
+    ws.named_stages().map(|id| id.as_str())
 }
 
 /// Puts the backup in place of the workspace and returns the workspace as it was, which

@@ -119,6 +119,16 @@ pub struct Deal {
 }
 
 impl Deal {
+    /// Every stage id the deal names: its current stage, then its history's, oldest first.
+    /// History keeps the ids of stages that have since been removed.
+    pub fn named_stages(&self) -> impl Iterator<Item = &StageId> {
+        std::iter::once(&self.stage_id).chain(
+            self.history
+                .iter()
+                .flat_map(|change| change.from.iter().chain(std::iter::once(&change.to))),
+        )
+    }
+
     /// When the deal entered its current stage.
     pub fn entered_stage_at(&self) -> DateTime<Utc> {
         self.history
@@ -170,6 +180,15 @@ impl Deal {
 impl Workspace {
     pub fn pipeline(&self, id: &(impl PipelineRef + ?Sized)) -> Option<&Pipeline> {
         self.pipelines.iter().find(|p| p.id == id)
+    }
+
+    /// Every stage id in use, in file order: the pipelines' stages, then every stage a deal
+    /// names. A new stage must not take any of them.
+    pub fn named_stages(&self) -> impl Iterator<Item = &StageId> {
+        self.pipelines
+            .iter()
+            .flat_map(|p| p.stages.iter().map(|s| &s.id))
+            .chain(self.deals.iter().flat_map(Deal::named_stages))
     }
 
     pub fn deal(&self, id: &(impl DealRef + ?Sized)) -> Option<&Deal> {

@@ -38,14 +38,6 @@ impl Recovery {
     }
 }
 
-/// The stage ids a deal names, oldest first: its history, then its current stage.
-fn named_stages(deal: &Deal) -> impl Iterator<Item = &StageId> {
-    deal.history
-        .iter()
-        .flat_map(|change| change.from.iter().chain(std::iter::once(&change.to)))
-        .chain(std::iter::once(&deal.stage_id))
-}
-
 /// The stage ids `deals` name that are not `claimed`, in the board order their histories
 /// show: a stage deals mostly move out of comes before the stage they move into (the
 /// direction most moves between two stages took wins, so a move back does not reorder).
@@ -55,7 +47,7 @@ fn stage_order<'a>(deals: &[&'a Deal], claimed: &HashSet<String>) -> Vec<&'a str
     let mut known: HashSet<&str> = HashSet::new();
     let mut moves: HashMap<(&str, &str), usize> = HashMap::new();
     for deal in deals {
-        for stage_id in named_stages(deal) {
+        for stage_id in deal.named_stages() {
             if !claimed.contains(stage_id.as_str()) && known.insert(stage_id.as_str()) {
                 seen.push(stage_id.as_str());
             }

@@ -156,6 +156,17 @@ pub fn decode_deal(raw: &str) -> Result<Deal, DecodeError> {
     Ok(record.deal)
 }
 
+/// A deal record stored under the key for `id`: it must be that deal.
+fn decode_deal_under(id: &str, raw: &str) -> Result<Deal, DecodeError> {
+    let deal = decode_deal(raw)?;
+    if deal.id != id {
+        return Err(DecodeError::Invalid(
+            "the deal's id does not match its key".into(),
+        ));
+    }
+    Ok(deal)
+}
+
 /// The result of reading every stored key at start-up.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -187,12 +198,8 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
                 Err(err) => loaded.unreadable.push((key.to_string(), err)),
             }
         } else if let Some(id) = key.strip_prefix(DEAL_PREFIX) {
-            match decode_deal(raw) {
-                Ok(deal) if deal.id == id => deals.push((key.to_string(), deal)),
-                Ok(_) => loaded.unreadable.push((
-                    key.to_string(),
-                    DecodeError::Invalid("the deal's id does not match its key".into()),
-                )),
+            match decode_deal_under(id, raw) {
+                Ok(deal) => deals.push((key.to_string(), deal)),
                 Err(err) => loaded.unreadable.push((key.to_string(), err)),
             }
         }
@@ -274,13 +281,8 @@ pub fn adopt(
             Adopted::Changed(Recovery::default())
         };
     };
-    let deal = match decode_deal(raw) {
-        Ok(deal) if deal.id == id => deal,
-        Ok(_) => {
-            return Adopted::Unreadable(DecodeError::Invalid(
-                "the deal's id does not match its key".into(),
-            ))
-        }
+    let deal = match decode_deal_under(id, raw) {
+        Ok(deal) => deal,
         Err(err) => return Adopted::Unreadable(err),
     };
     // Checked beside this tab's pipelines, recovering its pipeline or stage if it lacks

@@ -231,21 +231,7 @@ impl Workspace {
     /// Every stage id in use: on a pipeline, or named by a deal (history keeps the ids of
     /// removed stages, so those are taken too).
     fn stage_ids_in_use(&self) -> HashSet<&str> {
-        let mut used: HashSet<&str> = self
-            .pipelines
-            .iter()
-            .flat_map(|p| p.stages.iter().map(|s| s.id.as_str()))
-            .collect();
-        for deal in &self.deals {
-            used.insert(deal.stage_id.as_str());
-            for change in &deal.history {
-                used.insert(change.to.as_str());
-                if let Some(from) = &change.from {
-                    used.insert(from.as_str());
-                }
-            }
-        }
-        used
+        self.named_stages().map(StageId::as_str).collect()
     }
 
     fn check_new_stage_id(&self, id: &(impl StageRef + ?Sized)) -> Result<(), DomainError> {
