@@ -80,7 +80,10 @@ pub fn entries() -> Result<Vec<(String, String)>, StorageError> {
 pub struct Unreadable {
     pub key: String,
     pub reason: codec::DecodeError,
+    /// The key's value, byte for byte.
     pub raw: String,
+    /// For one deal refused out of a chunk whose other deals loaded: that deal as JSON.
+    pub part: Option<String>,
     /// Where the raw value is kept; `None` when keeping it failed, in which case the
     /// original key is never written by this tab.
     pub kept_as: Option<String>,
@@ -88,7 +91,6 @@ pub struct Unreadable {
 
 pub struct Startup {
     pub loaded: Loaded,
-    pub saved: Saved,
     pub unreadable: Vec<Unreadable>,
 }
 
@@ -96,35 +98,27 @@ pub struct Startup {
 /// `UNREADABLE_PREFIX + key` before anything can overwrite its key.
 pub fn load(lang: crate::i18n::Lang) -> Result<Startup, StorageError> {
     let entries = entries()?;
-    let loaded = codec::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())), lang);
-    let meta_raw = entries
-        .iter()
-        .find(|(k, _)| k == codec::META_KEY)
-        .map(|(_, v)| v.clone());
-    let mut saved = Saved::from_loaded(&loaded, meta_raw);
+    let mut loaded = codec::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())), lang);
     let mut unreadable = Vec::new();
-    for (key, err) in &loaded.unreadable {
+    for item in &loaded.unreadable {
         let raw = entries
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == item.key)
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        let kept_as = keep_raw(key, &raw);
-        if kept_as.is_none() {
-            saved.protected.push(key.clone());
+        let kept_as = keep_raw(&item.key, &raw);
+        if kept_as.is_none() && !loaded.saved.protected.contains(&item.key) {
+            loaded.saved.protected.push(item.key.clone());
         }
         unreadable.push(Unreadable {
-            key: key.clone(),
-            reason: err.clone(),
+            key: item.key.clone(),
+            reason: item.reason.clone(),
             raw,
+            part: item.part.clone(),
             kept_as,
         });
     }
-    Ok(Startup {
-        loaded,
-        saved,
-        unreadable,
-    })
+    Ok(Startup { loaded, unreadable })
 }
 
 /// Copies `raw` to a free `UNREADABLE_PREFIX` key (or finds it already kept there).
@@ -145,12 +139,96 @@ fn keep_raw(key: &str, raw: &str) -> Option<String> {
     None
 }
 
+/// Moves a format-1 store to format 2 (see `codec::Migration`). Each chunk is written
+/// before the format-1 keys it replaces are removed, and the workspace record before the
+/// format-1 one, so storage holds every deal at every step. When the quota is too full for
+/// a chunk, format-1 deals are packed where they stand (each takes a fraction of its JSON
+/// record's room) until it fits. A chunk another tab wrote meanwhile is merged.
+pub fn migrate(
+    migration: codec::Migration,
+    ws: &crate::domain::Workspace,
+    saved: &mut Saved,
+    report: &mut ApplyReport,
+) -> Result<(), StorageError> {
+    // Format-1 keys not yet packed in place, the ones of later chunks first.
+    let mut to_compact: Vec<String> = migration
+        .chunks
+        .iter()
+        .rev()
+        .flat_map(|(_, keys)| keys.iter().cloned())
+        .collect();
+    for (write, legacy_keys) in migration.chunks {
+        let stored = loop {
+            match apply_one(Write::Chunk(write.clone()), saved, report) {
+                Ok(stored) => break stored,
+                Err(StorageError::Quota) => {
+                    if !compact_some(&mut to_compact, ws) {
+                        return Err(StorageError::Quota);
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        };
+        // Not stored (another tab's unreadable value is there): the format-1 keys stay.
+        if !stored {
+            continue;
+        }
+        for key in legacy_keys {
+            to_compact.retain(|k| *k != key);
+            remove(&key)?;
+        }
+    }
+    if let Some(meta) = migration.meta {
+        match get(codec::META_KEY)? {
+            // Another tab finished first: its record stands.
+            Some(stored) => codec::record_meta(saved, &stored),
+            None => {
+                set(codec::META_KEY, &meta)?;
+                codec::record_meta(saved, &meta);
+            }
+        }
+    }
+    if let Some(key) = migration.legacy_meta {
+        if get(codec::META_KEY)?.is_some() {
+            remove(&key)?;
+        }
+    }
+    Ok(())
+}
+
+/// Packs format-1 deal records in place until about 8 KB of room is freed; false when
+/// there is nothing left to pack.
+fn compact_some(to_compact: &mut Vec<String>, ws: &crate::domain::Workspace) -> bool {
+    let mut freed = 0usize;
+    while freed < 8 * 1024 {
+        let Some(key) = to_compact.pop() else {
+            return freed > 0;
+        };
+        let id = key.strip_prefix(codec::v1::DEAL_PREFIX).unwrap_or_default();
+        let (Some(deal), Ok(Some(stored))) = (ws.deal(id), get(&key)) else {
+            continue;
+        };
+        if codec::pack::is_packed(&stored) {
+            continue;
+        }
+        let packed = codec::compact_legacy(deal);
+        // Smaller than what it replaces, so it fits even in a full store.
+        if packed.len() < stored.len() && set(&key, &packed).is_ok() {
+            freed += stored.len().saturating_sub(codec::pack::utf16_len(&packed));
+        }
+    }
+    true
+}
+
 /// What happened when writes were carried out.
 #[derive(Debug, Default)]
 pub struct ApplyReport {
-    /// Keys another tab had changed since this tab last saw them: not written, with what is
-    /// stored there now (`None` when the other tab removed it).
-    pub conflicts: Vec<(String, Option<String>)>,
+    /// Keys another tab had changed since this tab last saw them, with what is stored there
+    /// now (`None` when removed): to be taken in. A chunk is in this list after a merge,
+    /// with the merged value.
+    pub taken: Vec<(String, Option<String>)>,
+    /// Whether another tab had changed something this tab changed too (theirs was kept).
+    pub conflict: bool,
     pub error: Option<StorageError>,
 }
 
@@ -160,64 +238,68 @@ pub struct ApplyReport {
 pub fn apply(writes: Vec<Write>, saved: &mut Saved) -> ApplyReport {
     let mut report = ApplyReport::default();
     for write in writes {
-        let (key, expect) = match &write {
-            Write::Put { key, expect, .. } | Write::Remove { key, expect } => (key.clone(), expect),
-        };
-        let stored = match get(&key) {
-            Ok(stored) => stored,
-            Err(err) => {
-                report.error = Some(err);
-                return report;
-            }
-        };
-        let is_remove = matches!(write, Write::Remove { .. });
-        if is_remove && stored.is_none() {
-            forget(saved, &key);
-            continue;
-        }
-        if !codec::expectation_holds(expect, stored.as_deref()) {
-            report.conflicts.push((key, stored));
-            continue;
-        }
-        let result = match &write {
-            Write::Put { value, .. } => set(&key, value),
-            Write::Remove { .. } => remove(&key),
-        };
-        match result {
-            Ok(()) => match write {
-                Write::Put { value, .. } => remember(saved, &key, Some(&value)),
-                Write::Remove { .. } => forget(saved, &key),
-            },
-            Err(err) => {
-                report.error = Some(err);
-                return report;
-            }
+        if let Err(err) = apply_one(write, saved, &mut report) {
+            report.error = Some(err);
+            return report;
         }
     }
     report
 }
 
-/// Records that `key` now holds `value` in storage, as far as this tab knows.
-pub fn remember(saved: &mut Saved, key: &str, value: Option<&str>) {
-    if key == codec::META_KEY {
-        saved.meta = value.map(str::to_string);
-    } else if let Some(id) = key.strip_prefix(codec::DEAL_PREFIX) {
-        match value.and_then(|raw| codec::decode_deal(raw).ok()) {
-            Some(deal) => {
-                saved.deal_revs.insert(id.into(), deal.rev);
+/// Carries out one write; `Ok(false)` when it was not stored because another tab's value
+/// is in the way (then it is in `report.taken`).
+fn apply_one(
+    write: Write,
+    saved: &mut Saved,
+    report: &mut ApplyReport,
+) -> Result<bool, StorageError> {
+    match write {
+        Write::Meta { value, expect } => {
+            let stored = get(codec::META_KEY)?;
+            if stored != expect {
+                report.conflict = true;
+                report.taken.push((codec::META_KEY.to_string(), stored));
+                return Ok(false);
             }
-            None => {
-                saved.deal_revs.remove(id);
+            set(codec::META_KEY, &value)?;
+            codec::record_meta(saved, &value);
+        }
+        Write::Chunk(write) => {
+            let stored = get(&write.key)?;
+            if stored.as_deref().map(codec::value_hash) == write.base {
+                set(&write.key, &write.value)?;
+                codec::record_chunk(saved, &write);
+                return Ok(true);
+            }
+            match codec::merge_chunk(stored.as_deref(), &write) {
+                Ok(merged) => {
+                    set(&write.key, &merged.value)?;
+                    report.conflict |= !merged.conflicts.is_empty();
+                    report.taken.push((write.key, Some(merged.value)));
+                }
+                // Another tab stored something this tab cannot read: it is not overwritten.
+                Err(_) => {
+                    report.conflict = true;
+                    report.taken.push((write.key, stored));
+                    return Ok(false);
+                }
             }
         }
     }
+    Ok(true)
 }
 
-fn forget(saved: &mut Saved, key: &str) {
-    remember(saved, key, None);
-}
-
-/// True when a localStorage key belongs to the workspace (and so matters to other tabs).
-pub fn is_workspace_key(key: &str) -> bool {
-    key == codec::META_KEY || key.starts_with(codec::DEAL_PREFIX)
+/// How many UTF-16 code units every key and value in localStorage takes (all of the
+/// origin's, not only Pipewright's: they share the quota).
+pub fn used_units() -> Result<usize, StorageError> {
+    let storage = storage()?;
+    let n_keys = storage.length().map_err(js_error)?;
+    let mut total = 0;
+    for idx in 0..n_keys {
+        if let Some(key) = storage.key(idx).map_err(js_error)? {
+            let value = storage.get_item(&key).map_err(js_error)?.unwrap_or_default();
+            total += codec::units([(key.as_str(), value.as_str())]);
+        }
+    }
+    Ok(total)
 }
