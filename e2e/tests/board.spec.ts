@@ -28,6 +28,7 @@ import {
   cardAmount,
   columnTotals,
   moneyText,
+  download,
 } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -775,28 +776,44 @@ test('a corrupt stored deal shows a warning, is kept byte for byte, and the othe
   await quickAdd(page, 'Qualification', 'Doomed', '200');
   await quickAdd(page, 'Negotiation', 'Healthy two', '300');
   const key = await dealKey(page, 'Doomed');
-  const garbage = '{"format":"pipewright-deal","version":1,"deal":{ this is not json';
-  await page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, garbage]);
+  // Another program breaks one deal inside its chunk (a probability of 150 %), and, in a
+  // chunk of its own, writes something that is not a chunk at all.
+  const [garbage, otherKey] = await page.evaluate(async ([k]) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const codec = (window as any).__pwStore;
+    const record = await codec.decode(localStorage.getItem(k)!);
+    for (const deal of record.deals) if (deal.title === 'Doomed') deal.probability = 150;
+    const value = await codec.encode(record);
+    localStorage.setItem(k, value);
+    let free = 127;
+    while (localStorage.getItem(`pipewright.deals.${free}`) !== null) free -= 1;
+    localStorage.setItem(`pipewright.deals.${free}`, '{"not":"packed"}');
+    return [value, `pipewright.deals.${free}`];
+  }, [key]);
 
   await reload(page);
-  const banner = page.getByRole('alert').filter({ hasText: 'stored value could not be read' });
+  const banner = page.getByRole('alert').filter({ hasText: 'stored values could not be read' });
   await expect(banner).toBeVisible();
-  await expect(banner).toContainText('1 stored value could not be read. It has been kept unchanged.');
+  await expect(banner).toContainText('2 stored values could not be read. They have been kept unchanged.');
   await expect(banner).toContainText(key);
+  await expect(banner).toContainText(otherKey);
   await expect(banner.getByRole('button', { name: 'Download the unreadable data' })).toBeVisible();
   await expect(card(page, 'Healthy one')).toBeVisible();
   await expect(card(page, 'Healthy two')).toBeVisible();
   await expect(card(page, 'Doomed')).toHaveCount(0);
-  const stored = async () =>
-    page.evaluate((k) => [localStorage.getItem(`pipewright.unreadable.${k}`), localStorage.getItem(k)], key);
-  expect(await stored()).toEqual([garbage, garbage]);
+  const kept = async () =>
+    page.evaluate(([k, o]) => [localStorage.getItem(`pipewright.unreadable.${k}`), localStorage.getItem(`pipewright.unreadable.${o}`)], [key, otherKey]);
+  expect(await kept()).toEqual([garbage, '{"not":"packed"}']);
+  // The download gives the refused deal readable, beside the raw value.
+  const file = await download(page, banner.getByRole('button', { name: 'Download the unreadable data' }));
+  const entries = JSON.parse(file.text) as { key: string; deal: { title: string } | null; raw: string }[];
+  expect(entries.find((e) => e.key === key)?.deal?.title).toBe('Doomed');
 
-  // Working on the board never overwrites the unreadable value.
+  // Working on the board never loses the kept values.
   await quickAdd(page, 'Qualification', 'New after damage', '50');
   await moveSelect(page, 'Healthy one').selectOption({ label: 'Qualification' });
   await expect(cardTitles(page, 'Qualification')).toHaveText(['New after damage', 'Healthy one']);
   await reload(page);
-  await expect(banner).toBeVisible();
   await expect(cardTitles(page, 'Qualification')).toHaveText(['New after damage', 'Healthy one']);
-  expect(await stored()).toEqual([garbage, garbage]);
+  expect(await kept()).toEqual([garbage, '{"not":"packed"}']);
 });

@@ -205,21 +205,66 @@ export function closedToggle(page: Page) {
   return page.getByRole('button', { name: /^Closed deals \(\d+\)$/ });
 }
 
-/** Every stored deal record: its key and the deal inside. */
+/**
+ * The stored-format codec, in the page: `window.__pwStore.decode(raw)` gives the record a
+ * packed value holds, `encode(record)` packs one, as `src/storage/codec/pack.rs` does (raw
+ * DEFLATE through the browser's own (De)CompressionStream, 15 bits to a UTF-16 unit from
+ * U+4E00). Test code only reads and writes localStorage with it, as another tab would.
+ */
+export const STORE_CODEC = `
+window.__pwStore = {
+  async decode(raw) {
+    if (raw[0] !== 'Z') throw new Error('not packed');
+    const pad = parseInt(raw[1], 16);
+    const out = [];
+    let acc = 0, n = 0;
+    for (let i = 2; i < raw.length; i++) {
+      acc = (acc << 15) | (raw.charCodeAt(i) - 0x4E00);
+      n += 15;
+      while (n >= 8) { n -= 8; out.push((acc >> n) & 0xff); acc &= (1 << n) - 1; }
+    }
+    if (pad >= 8) out.pop();
+    const stream = new Blob([new Uint8Array(out)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return JSON.parse(await new Response(stream).text());
+  },
+  async encode(record) {
+    const stream = new Blob([JSON.stringify(record)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    const units = Math.ceil((bytes.length * 8) / 15);
+    let s = 'Z' + (units * 15 - bytes.length * 8).toString(16);
+    let acc = 0, n = 0;
+    for (const b of bytes) {
+      acc = (acc << 8) | b;
+      n += 8;
+      if (n >= 15) { n -= 15; s += String.fromCharCode(0x4e00 + ((acc >> n) & 0x7fff)); acc &= (1 << n) - 1; }
+    }
+    if (n > 0) s += String.fromCharCode(0x4e00 + ((acc << (15 - n)) & 0x7fff));
+    return s;
+  },
+};`;
+
+/** The key prefix of the chunks that hold the deals (format 2). */
+export const CHUNK_PREFIX = 'pipewright.deals.';
+
+/** Every stored deal: the key of the chunk it is in, and the deal. */
 export async function storedDeals(page: Page): Promise<{ key: string; deal: { id: string; title: string; stage_id: string } }[]> {
-  return page.evaluate(() => {
+  await page.evaluate(STORE_CODEC);
+  const found = await page.evaluate(async (prefix) => {
     const out: { key: string; deal: { id: string; title: string; stage_id: string } }[] = [];
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i)!;
-      if (!key.startsWith('pipewright.deal.')) continue;
+    for (const key of Object.keys(localStorage)) {
+      if (!key.startsWith(prefix)) continue;
       try {
-        out.push({ key, deal: JSON.parse(localStorage.getItem(key)!).deal });
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const record = await (window as any).__pwStore.decode(localStorage.getItem(key)!);
+        for (const deal of record.deals) out.push({ key, deal });
       } catch {
         // not ours to judge here
       }
     }
     return out;
-  });
+  }, CHUNK_PREFIX);
+  // Storage lists keys in no fixed order: compare by deal id.
+  return found.sort((a, b) => (a.deal.id < b.deal.id ? -1 : a.deal.id > b.deal.id ? 1 : 0));
 }
 
 /** The storage key of the deal titled `title`. */

@@ -59,7 +59,7 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   await quickAdd(page, 'Qualification', 'Kept deal', '1000');
   const before = await storedDeals(page);
   const openBefore = await board(page).getByRole('listitem').count();
-  await page.evaluate(() => localStorage.setItem('pipewright.workspace', '{"broken'));
+  await page.evaluate(() => localStorage.setItem('pipewright.store', '{"broken'));
   await reload(page);
 
   // The deals are on a board, in a pipeline rebuilt from their stage ids, with a notice.
@@ -69,10 +69,10 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   const unreadable = page.getByRole('alert').filter({ hasText: '1 stored value could not be read' });
   await expect(unreadable).toBeVisible();
   // Why, in the user's language, through the catalogue.
-  await expect(unreadable).toContainText('pipewright.workspace: not valid JSON');
+  await expect(unreadable).toContainText('pipewright.store: not valid JSON');
   await expect(unreadable.getByRole('button', { name: 'Discard the 1 unreadable value', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Norsk' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'ikke gyldig JSON' })).toContainText('pipewright.workspace: ikke gyldig JSON');
+  await expect(page.getByRole('alert').filter({ hasText: 'ikke gyldig JSON' })).toContainText('pipewright.store: ikke gyldig JSON');
   await page.getByRole('button', { name: 'English' }).click();
   await expect(stageHeadings(page)).toHaveText(['Stage 1', 'Stage 2', 'Stage 3', 'Stage 4', 'Stage 5']);
   await expect(board(page).getByRole('listitem')).toHaveCount(openBefore);
@@ -80,8 +80,8 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
 
   // Nothing was written: the unreadable value is where it was, and kept aside too.
   const stored = await storageSnapshot(page);
-  expect(stored['pipewright.workspace']).toBe('{"broken');
-  expect(stored['pipewright.unreadable.pipewright.workspace']).toBe('{"broken');
+  expect(stored['pipewright.store']).toBe('{"broken');
+  expect(stored['pipewright.unreadable.pipewright.store']).toBe('{"broken');
   expect(await storedDeals(page)).toEqual(before);
 
   // Its backup is one the app's own import takes back.
@@ -92,7 +92,7 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   // The first change stores the recovered pipeline; a reload shows the same board.
   await card(page, 'Kept deal').getByLabel('Move “Kept deal” to stage').selectOption({ label: 'Stage 3' });
   await expect(cardTitles(page, 'Stage 3')).toContainText(['Kept deal']);
-  await expect.poll(async () => (await storageSnapshot(page))['pipewright.workspace']).toContain('Recovered deals');
+  await expect.poll(async () => (await storageSnapshot(page))['pipewright.store']).toContain('Recovered deals');
   await reload(page);
   await expect(stageHeadings(page)).toHaveText(['Stage 1', 'Stage 2', 'Stage 3', 'Stage 4', 'Stage 5']);
   await expect(cardTitles(page, 'Stage 3')).toContainText(['Kept deal']);

@@ -82,8 +82,10 @@ pub struct Unreadable {
     pub reason: codec::DecodeError,
     /// The key's value, byte for byte.
     pub raw: String,
-    /// For one deal refused out of a chunk whose other deals loaded: that deal as JSON.
-    pub part: Option<String>,
+    /// For a deal refused out of a chunk: that deal as JSON (the raw chunk is packed).
+    pub deal: Option<String>,
+    /// The key holds other deals that loaded: discarding this value must not remove it.
+    pub shared: bool,
     /// Where the raw value is kept; `None` when keeping it failed, in which case the
     /// original key is never written by this tab.
     pub kept_as: Option<String>,
@@ -114,7 +116,8 @@ pub fn load(lang: crate::i18n::Lang) -> Result<Startup, StorageError> {
             key: item.key.clone(),
             reason: item.reason.clone(),
             raw,
-            part: item.part.clone(),
+            deal: item.deal.clone(),
+            shared: item.shared,
             kept_as,
         });
     }

@@ -51,14 +51,24 @@ impl Ctx {
             .flatten()
             .and_then(|code| Lang::from_code(&code))
             .unwrap_or_else(|| Lang::from_browser_languages(&browser::languages()));
+        let mut migrated = local::ApplyReport::default();
         let (ws, saved, unreadable, recovered, load_error) = match local::load(lang) {
-            Ok(startup) => (
-                startup.loaded.ws,
-                startup.saved,
-                startup.unreadable,
-                startup.loaded.recovered,
-                None,
-            ),
+            Ok(startup) => {
+                let mut loaded = startup.loaded;
+                // A format-1 store is moved to format 2 now: the one write at start-up,
+                // which stores what was stored, in the new form.
+                let error = loaded.migration.take().and_then(|migration| {
+                    local::migrate(migration, &loaded.ws, &mut loaded.saved, &mut migrated)
+                        .err()
+                });
+                (
+                    loaded.ws,
+                    loaded.saved,
+                    startup.unreadable,
+                    loaded.recovered,
+                    error,
+                )
+            }
             Err(err) => (
                 Workspace::default(),
                 Saved::default(),
@@ -89,6 +99,7 @@ impl Ctx {
             saved: StoredValue::new(saved),
         };
         ctx.wire();
+        ctx.take_in(migrated);
         ctx
     }
 
@@ -108,15 +119,8 @@ impl Ctx {
                 .saved
                 .try_update_value(|saved| local::apply(writes, saved))
                 .unwrap_or_default();
-            self.save_error.set(report.error);
-            if !report.conflicts.is_empty() {
-                for (key, stored) in report.conflicts {
-                    self.adopt_stored(&key, stored);
-                }
-                self.notice.set(Some(
-                    t(self.lang.get_untracked(), "sync.conflict").to_string(),
-                ));
-            }
+            self.save_error.set(report.error.clone());
+            self.take_in(report);
         });
         Effect::new(move |_| {
             let lang = self.lang.get();
@@ -130,7 +134,7 @@ impl Ctx {
         // Another tab changed storage: take its change, so neither tab overwrites the other.
         let handle = window_event_listener(leptos::ev::storage, move |ev| {
             match ev.key() {
-                Some(key) if local::is_workspace_key(&key) => {
+                Some(key) if codec::is_workspace_key(&key) => {
                     self.adopt_stored(&key, ev.new_value());
                 }
                 // `clear()` in another tab: this tab's copy is all that is left; say so.
@@ -141,6 +145,19 @@ impl Ctx {
             }
         });
         on_cleanup(move || handle.remove());
+    }
+
+    /// Takes in what other tabs stored under keys this tab just wrote (merged chunks, or
+    /// values in the way), and says so when they had changed the same thing.
+    fn take_in(self, report: local::ApplyReport) {
+        for (key, stored) in report.taken {
+            self.adopt_stored(&key, stored);
+        }
+        if report.conflict {
+            self.notice.set(Some(
+                t(self.lang.get_untracked(), "sync.conflict").to_string(),
+            ));
+        }
     }
 
     /// Takes what is stored under `key` (written by another tab) into this tab's state, by
@@ -175,6 +192,8 @@ impl Ctx {
                     key: key.to_string(),
                     reason: reason.clone(),
                     raw: raw.to_string(),
+                    deal: None,
+                    shared: false,
                     kept_as: None,
                 });
             }
@@ -246,7 +265,11 @@ impl Ctx {
     pub fn download_unreadable(self) {
         let entries: Vec<serde_json::Value> = self.unreadable.with_untracked(|list| {
             list.iter()
-                .map(|u| serde_json::json!({ "key": u.key, "reason": u.reason.to_string(), "raw": u.raw }))
+                .map(|u| {
+                    // A deal refused out of a chunk is given readable; the raw chunk is packed.
+                    let deal = u.deal.as_deref().and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+                    serde_json::json!({ "key": u.key, "reason": u.reason.to_string(), "deal": deal, "raw": u.raw })
+                })
                 .collect()
         });
         let contents = serde_json::to_string_pretty(&entries).unwrap_or_default();
@@ -275,8 +298,11 @@ impl Ctx {
             if let Some(copy) = &item.kept_as {
                 let _ = local::remove(copy);
             }
-            // The original key is removed only if it still holds the unreadable value.
-            if local::get(&item.key).ok().flatten().as_deref() == Some(item.raw.as_str()) {
+            // The original key is removed only if it still holds the unreadable value, and
+            // holds nothing else (a chunk with one refused deal keeps its other deals).
+            if !item.shared
+                && local::get(&item.key).ok().flatten().as_deref() == Some(item.raw.as_str())
+            {
                 let _ = local::remove(&item.key);
             }
             self.saved

@@ -244,9 +244,11 @@ pub fn decode_chunk(raw: &str) -> Result<Vec<Deal>, DecodeError> {
 pub struct Unread {
     pub key: String,
     pub reason: DecodeError,
-    /// For one deal refused out of a chunk whose other deals loaded: that deal as JSON. The
-    /// chunk's raw value is kept whole; the key itself must not be removed.
-    pub part: Option<String>,
+    /// For a deal refused out of a chunk: that deal as JSON, for the user to read (the
+    /// chunk's raw value is packed).
+    pub deal: Option<String>,
+    /// The key holds other deals that loaded: it must not be removed with this value.
+    pub shared: bool,
 }
 
 /// The result of reading every stored key at start-up.
@@ -296,11 +298,11 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
     for (key, raw) in entries {
         if key == META_KEY {
             loaded.had_meta = true;
+            // What this tab saw, readable or not: the first save replaces it (an
+            // unreadable value is kept aside first).
+            loaded.saved.meta = Some(raw.to_string());
             match decode_meta(raw) {
-                Ok(parts) => {
-                    loaded.saved.meta = Some(raw.to_string());
-                    meta = Some(parts);
-                }
+                Ok(parts) => meta = Some(parts),
                 Err(reason) => loaded.unreadable.push(unread(key, reason)),
             }
         } else if key == v1::META_KEY {
@@ -323,12 +325,10 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
     }
     // A format-2 record wins; a format-1 one is used while the store is being moved.
     let legacy_meta_key = legacy_meta.as_ref().map(|(key, _)| key.clone());
-    if meta.is_none() {
-        match legacy_meta {
-            Some((_, Ok(parts))) => meta = Some(parts),
-            Some((key, Err(reason))) => loaded.unreadable.push(unread(&key, reason)),
-            None => {}
-        }
+    match legacy_meta {
+        Some((_, Ok(parts))) if meta.is_none() => meta = Some(parts),
+        Some((key, Err(reason))) => loaded.unreadable.push(unread(&key, reason)),
+        _ => {}
     }
     let buckets = meta.as_ref().map_or(BUCKETS, |m| m.buckets);
     loaded.saved.buckets = buckets;
@@ -339,7 +339,8 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
                 loaded.unreadable.push(Unread {
                     key: key.clone(),
                     reason: DecodeError::Invalid("a deal in the wrong chunk, or twice".into()),
-                    part: Some(serde_json::to_string(&deal).unwrap_or_default()),
+                    deal: Some(serde_json::to_string(&deal).unwrap_or_default()),
+                    shared,
                 });
                 continue;
             }
@@ -385,10 +386,12 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
         // recovered pipeline or stage is made for a deal that is not there.
         for (idx, err) in refused.into_iter().rev() {
             let (key, deal, shared) = deals.remove(idx);
+            let in_chunk = bucket_of_key(&key).is_some();
             loaded.unreadable.push(Unread {
                 key,
                 reason: DecodeError::Refused(err),
-                part: shared.then(|| serde_json::to_string(&deal).unwrap_or_default()),
+                deal: in_chunk.then(|| serde_json::to_string(&deal).unwrap_or_default()),
+                shared,
             });
         }
     }
@@ -412,7 +415,8 @@ fn unread(key: &str, reason: DecodeError) -> Unread {
     Unread {
         key: key.to_string(),
         reason,
-        part: None,
+        deal: None,
+        shared: false,
     }
 }
 
