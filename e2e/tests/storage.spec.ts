@@ -1,6 +1,6 @@
 // Storage failures as a user meets them: a full quota keeps the edit on screen with a
 // message and drops nothing already stored.
-import { test, expect, open, createPipeline, quickAdd, card, reload } from './fixtures';
+import { test, expect, open, createPipeline, quickAdd, card, reload, storageSnapshot, openBackups, closeBackups, chooseBackupFile, importPreview, backupPanel } from './fixtures';
 
 test('a full storage quota keeps the edit on screen, says so, and loses nothing stored', async ({ page }) => {
   await open(page);
@@ -57,4 +57,36 @@ test('a full storage quota keeps the edit on screen, says so, and loses nothing 
   await expect(card(page, 'After freeing space')).toBeVisible();
   await page.getByRole('button', { name: 'Stored before the quota filled', exact: true }).click();
   await expect(page.getByLabel('Notes')).toHaveValue(notes);
+});
+
+test('an import that does not fit is refused before anything is written, with the figures', async ({ page }) => {
+  test.setTimeout(120_000);
+  await open(page);
+  await createPipeline(page, 'Startup');
+  await quickAdd(page, 'Lead generation', 'Mine already', '1000');
+  // Someone else's data leaves about 1 MB of the quota free.
+  await page.evaluate(() => {
+    const chunk = 'x'.repeat(256 * 1024);
+    for (let n = 0; n < 16; n++) localStorage.setItem(`filler.${n}`, chunk);
+  });
+  const before = await storageSnapshot(page);
+  // 10,000 realistic deals take about 2.2 MB packed.
+  const { generateBackup } = await import('../gen/deals.mjs');
+  const text = JSON.stringify(generateBackup(10_000, 3));
+  await openBackups(page);
+  await chooseBackupFile(page, 'big.json', text);
+  const preview = importPreview(page);
+  for (const choice of ['Replace everything I have now', 'Add beside my pipelines']) {
+    await chooseBackupFile(page, 'big.json', text);
+    await preview.getByRole('button', { name: choice, exact: true }).click();
+    const alert = backupPanel(page).getByRole('alert');
+    await expect(alert).toContainText(/This backup needs about \d+\.\d MB of storage; this browser has room for \d+\.\d MB\./);
+    await expect(alert).toContainText('Nothing was imported, and your data is unchanged.');
+    expect(await storageSnapshot(page)).toEqual(before);
+  }
+  await closeBackups(page);
+  await expect(card(page, 'Mine already')).toBeVisible();
+  await page.evaluate(() => {
+    for (const key of Object.keys(localStorage)) if (key.startsWith('filler.')) localStorage.removeItem(key);
+  });
 });

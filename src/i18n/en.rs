@@ -41,6 +41,7 @@ pub const EN: &[(&str, &str)] = &[
     ("backup.undo_hint", "Restores what you had before the last “Replace”."),
     ("backup.undone", "The import is undone. What you had before is back."),
     ("backup.undo_failed", "Undo failed: the stored snapshot could not be read."),
+    ("backup.no_room", "This backup needs about {needed} of storage; this browser has room for {room}. Free room by deleting pipelines you have a backup of, or import into another browser."),
     ("backup.snapshot_quota", "Nothing was imported: there is no room to keep what you have now (storage is full). Export a backup first, and try again after deleting something."),
     ("backup.snapshot_failed", "Nothing was imported: what you have now could not be kept first."),
     ("backup.reminder_never", "You have deals that are in no backup. Export one, so nothing is lost if browser data is cleared."),

@@ -41,6 +41,7 @@ pub const NB: &[(&str, &str)] = &[
     ("backup.undo_hint", "Henter tilbake det du hadde før siste «Erstatt»."),
     ("backup.undone", "Importen er angret. Det du hadde før, er tilbake."),
     ("backup.undo_failed", "Angre mislyktes: det lagrede øyeblikksbildet kunne ikke leses."),
+    ("backup.no_room", "Denne sikkerhetskopien trenger omtrent {needed} lagringsplass; denne nettleseren har plass til {room}. Frigjør plass ved å slette pipeliner du har sikkerhetskopi av, eller importer i en annen nettleser."),
     ("backup.snapshot_quota", "Importen ble ikke gjort: det er ikke plass til å ta vare på det du har nå (lagringen er full). Eksporter en sikkerhetskopi først, og prøv igjen etter å ha slettet noe."),
     ("backup.snapshot_failed", "Importen ble ikke gjort: det du har nå, kunne ikke tas vare på først."),
     ("backup.reminder_never", "Du har avtaler som ikke finnes i noen sikkerhetskopi. Eksporter en, så mister du ingenting om nettleserdata slettes."),

@@ -292,17 +292,26 @@ fn apply_one(
     Ok(true)
 }
 
-/// How many UTF-16 code units every key and value in localStorage takes (all of the
-/// origin's, not only Pipewright's: they share the quota).
-pub fn used_units() -> Result<usize, StorageError> {
+/// How many UTF-16 code units the keys and values in localStorage take (all of the
+/// origin's, not only Pipewright's: they share the quota), and of those, the keys for which
+/// `counted` is true. Values are measured in the browser, never copied.
+pub fn used_units(counted: impl Fn(&str) -> bool) -> Result<(usize, usize), StorageError> {
     let storage = storage()?;
     let n_keys = storage.length().map_err(js_error)?;
-    let mut total = 0;
+    let (mut total, mut those) = (0, 0);
     for idx in 0..n_keys {
-        if let Some(key) = storage.key(idx).map_err(js_error)? {
-            let value = storage.get_item(&key).map_err(js_error)?.unwrap_or_default();
-            total += codec::units([(key.as_str(), value.as_str())]);
+        let Some(key) = storage.key(idx).map_err(js_error)? else {
+            continue;
+        };
+        let value = js_sys::Reflect::get(&storage, &wasm_bindgen::JsValue::from_str(&key))
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+            .map_or(0, |v| v.length() as usize);
+        let units = key.encode_utf16().count() + value;
+        total += units;
+        if counted(&key) {
+            those += units;
         }
     }
-    Ok(total)
+    Ok((total, those))
 }

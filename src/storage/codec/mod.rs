@@ -221,15 +221,31 @@ fn checked_meta(
     })
 }
 
-/// One chunk's value: its deals (sorted by id by the caller) as one record, packed.
-pub fn encode_chunk(deals: &[&Deal]) -> String {
-    let json = serde_json::to_string(&ChunkOut {
+thread_local! {
+    /// Chunks packed by [`store_units`], by their JSON text, for the save that follows
+    /// (an import is measured, then stored: DEFLATE runs once). Taken out when used.
+    static PACKED: std::cell::RefCell<HashMap<String, String>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+fn chunk_json(deals: &[&Deal]) -> String {
+    serde_json::to_string(&ChunkOut {
         format: CHUNK_FORMAT,
         version: STORE_VERSION,
         deals,
     })
-    .unwrap_or_default();
-    pack::pack_text(&json)
+    .unwrap_or_default()
+}
+
+/// One chunk's value: its deals (sorted by id by the caller) as one record, packed.
+pub fn encode_chunk(deals: &[&Deal]) -> String {
+    let json = chunk_json(deals);
+    PACKED
+        .with(|memo| {
+            let mut memo = memo.borrow_mut();
+            (!memo.is_empty()).then(|| memo.remove(&json)).flatten()
+        })
+        .unwrap_or_else(|| pack::pack_text(&json))
 }
 
 /// The deals of a chunk value, parsed once (not yet checked against the rules).
@@ -763,6 +779,8 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     }
     writes.extend(meta_write);
     writes.extend(after_meta);
+    // Whatever `store_units` packed and this plan did not use is stale now.
+    PACKED.with(|memo| memo.borrow_mut().clear());
     writes
 }
 
@@ -842,6 +860,45 @@ pub fn encode_store(ws: &Workspace, buckets: u32) -> Vec<(String, String)> {
         out.push((chunk_key(bucket), encode_chunk(&deals)));
     }
     out
+}
+
+/// The room, in UTF-16 code units, a workspace takes stored in format 2. The packed chunks
+/// are kept for the save that stores this workspace next.
+pub fn store_units(ws: &Workspace, buckets: u32) -> usize {
+    PACKED.with(|memo| memo.borrow_mut().clear());
+    let mut by_bucket: BTreeMap<u32, Vec<&Deal>> = BTreeMap::new();
+    for deal in &ws.deals {
+        by_bucket
+            .entry(bucket_of(&deal.id, buckets))
+            .or_default()
+            .push(deal);
+    }
+    let mut total = units([(
+        META_KEY,
+        encode_meta(&ws.pipelines, &ws.lost_reasons, buckets).as_str(),
+    )]);
+    for (bucket, mut deals) in by_bucket {
+        deals.sort_by(|a, b| a.id.cmp(&b.id));
+        let json = chunk_json(&deals);
+        let packed = pack::pack_text(&json);
+        total += units([(chunk_key(bucket).as_str(), packed.as_str())]);
+        PACKED.with(|memo| memo.borrow_mut().insert(json, packed));
+    }
+    total
+}
+
+/// Whether what an import would leave fits in the browser's quota, in UTF-16 code units:
+/// `needed` for it, against `room`, the quota less what stays stored beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Room {
+    pub needed: usize,
+    pub room: usize,
+}
+
+impl Room {
+    pub fn fits(self) -> bool {
+        self.needed <= self.room
+    }
 }
 
 /// Room in UTF-16 code units that `entries` take in localStorage.

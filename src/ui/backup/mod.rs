@@ -12,6 +12,7 @@ pub use reminder::BackupReminder;
 use super::browser;
 use super::state::{Ctx, Screen};
 use crate::backup::{self, Backup, ImportError, MAX_BACKUP_BYTES};
+use crate::domain::Workspace;
 use crate::i18n::{t, tf};
 use crate::storage::codec;
 use crate::storage::local;
@@ -34,6 +35,11 @@ pub enum ImportState {
     Failed {
         file_name: String,
         error: ImportError,
+    },
+    /// Valid, but what it would leave does not fit in this browser's storage.
+    NoRoom {
+        file_name: String,
+        room: codec::Room,
     },
     Done(String),
 }
@@ -158,9 +164,33 @@ impl Backups {
         self.snoozed_until.set(Some(until));
     }
 
+    /// Whether `after` (the workspace an import leaves) and `snapshot` fit in storage beside
+    /// everything else stored. On no, says so with the figures and returns false: nothing
+    /// has been written.
+    fn check_room(self, after: &Workspace, snapshot: Option<&str>, file_name: &str) -> bool {
+        let Ok((total, replaced)) = local::used_units(|key| {
+            codec::is_workspace_key(key) || (snapshot.is_some() && key == SNAPSHOT_KEY)
+        }) else {
+            // Storage cannot even be measured: the writes will say what is wrong.
+            return true;
+        };
+        let snapshot_units = snapshot.map_or(0, |s| codec::units([(SNAPSHOT_KEY, s)]));
+        let room = codec::Room {
+            needed: codec::store_units(after, codec::BUCKETS) + snapshot_units,
+            room: codec::QUOTA_UNITS.saturating_sub(total - replaced),
+        };
+        if !room.fits() {
+            self.import.set(ImportState::NoRoom {
+                file_name: file_name.to_string(),
+                room,
+            });
+        }
+        room.fits()
+    }
+
     /// Replaces the workspace with the previewed backup, keeping the current one as the
     /// snapshot "undo import" restores. Without a stored snapshot nothing is replaced.
-    fn replace(self, ctx: Ctx, incoming: Backup) {
+    fn replace(self, ctx: Ctx, incoming: Backup, file_name: &str) {
         let lang = ctx.lang.get_untracked();
         let now = browser::now();
         let snapshot = ctx
@@ -170,6 +200,11 @@ impl Backups {
         let Some(snapshot) = checked_export(ctx, snapshot, now) else {
             return;
         };
+        // Packed like the deals: a snapshot of a large workspace as plain JSON would not fit.
+        let snapshot = codec::pack::pack_text(&snapshot);
+        if !self.check_room(&incoming.workspace, Some(&snapshot), file_name) {
+            return;
+        }
         if let Err(err) = local::set(SNAPSHOT_KEY, &snapshot) {
             let key = if err == local::StorageError::Quota {
                 "backup.snapshot_quota"
@@ -193,8 +228,13 @@ impl Backups {
         ctx.announce(tf(lang, "backup.replaced", &[("summary", &summary)]));
     }
 
-    fn add_beside(self, ctx: Ctx, incoming: Backup) {
+    fn add_beside(self, ctx: Ctx, incoming: Backup, file_name: &str) {
         let lang = ctx.lang.get_untracked();
+        let mut after = ctx.ws.get_untracked();
+        backup::add_beside(&mut after, incoming.workspace.clone(), &mut browser::new_id);
+        if !self.check_room(&after, None, file_name) {
+            return;
+        }
         let report = ctx.apply(|ws| {
             Ok(backup::add_beside(
                 ws,
@@ -237,6 +277,12 @@ impl Backups {
         let Some(raw) = local::get(SNAPSHOT_KEY).ok().flatten() else {
             self.has_snapshot.set(false);
             return;
+        };
+        // Packed since format 2; a snapshot kept by an older release is plain JSON.
+        let raw = if codec::pack::is_packed(&raw) {
+            codec::pack::unpack_text(&raw).unwrap_or(raw)
+        } else {
+            raw
         };
         match backup::parse_backup(raw.as_bytes()) {
             Ok(snapshot) => {

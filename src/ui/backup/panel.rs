@@ -148,6 +148,22 @@ fn ImportResult() -> impl IntoView {
                         </p>
                     </div>
                 }.into_any(),
+                ImportState::NoRoom { file_name, room } => view! {
+                    <div class="banner banner-error" role="alert">
+                        <p>
+                            <strong>{tf(lang.get(), "backup.failed", &[("file", &file_name)])}</strong>" "
+                            {tf(
+                                lang.get(),
+                                "backup.no_room",
+                                &[
+                                    ("needed", &megabytes(lang.get(), room.needed)),
+                                    ("room", &megabytes(lang.get(), room.room)),
+                                ],
+                            )}" "
+                            {t(lang.get(), "import.nothing_changed")}
+                        </p>
+                    </div>
+                }.into_any(),
                 ImportState::Preview { file_name, backup } => {
                     view! { <ImportPreview file_name=file_name backup=*backup/> }.into_any()
                 }
@@ -196,16 +212,17 @@ fn ImportPreview(file_name: String, backup: Backup) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     let incoming = StoredValue::new(backup);
+    let name = StoredValue::new(file_name.clone());
     view! {
         <div class="import-preview" role="group" aria-labelledby="import-preview-title">
             <h4 id="import-preview-title">{tf(lang_now, "backup.preview_title", &[("file", &file_name)])}</h4>
             <p>{summary}</p>
             <p class="hint">{names}</p>
             <div class="settings-row">
-                <button type="button" class="danger" on:click=move |_| backups.replace(ctx, incoming.get_value())>
+                <button type="button" class="danger" on:click=move |_| backups.replace(ctx, incoming.get_value(), &name.get_value())>
                     {move || t(lang.get(), "backup.replace")}
                 </button>
-                <button type="button" class="primary" on:click=move |_| backups.add_beside(ctx, incoming.get_value())>
+                <button type="button" class="primary" on:click=move |_| backups.add_beside(ctx, incoming.get_value(), &name.get_value())>
                     {move || t(lang.get(), "backup.add")}
                 </button>
                 <button type="button" on:click=move |_| backups.import.set(ImportState::Idle)>
@@ -215,4 +232,11 @@ fn ImportPreview(file_name: String, backup: Backup) -> impl IntoView {
             <p class="hint">{move || t(lang.get(), "backup.replace_hint")}</p>
         </div>
     }
+}
+
+/// UTF-16 code units of storage as megabytes (two bytes each), one decimal, rounded up,
+/// in the locale's format.
+fn megabytes(lang: crate::i18n::Lang, units: usize) -> String {
+    let tenths = (units as f64 * 2.0 * 10.0 / 1_000_000.0).ceil();
+    format!("{} MB", intl::number(lang, tenths / 10.0))
 }
