@@ -2,7 +2,9 @@
 // served by a plain static file server under the sub-path /app/.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4180;
+// PIPEWRIGHT_SITE and PIPEWRIGHT_PORT let a second run serve another build side by side.
+const PORT = Number(process.env.PIPEWRIGHT_PORT ?? 4180);
+const SITE = process.env.PIPEWRIGHT_SITE ?? '../target/e2e-site';
 
 export default defineConfig({
   testDir: './tests',
@@ -34,7 +36,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory ../target/e2e-site`,
+    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory ${SITE}`,
     url: `http://127.0.0.1:${PORT}/app/index.html`,
     reuseExistingServer: false,
     stdout: 'ignore',
