@@ -127,3 +127,57 @@ fn a_stage_that_holds_deals_open_or_closed_is_not_removed_without_a_target() {
     assert_eq!(ws, before);
     assert_eq!(ws.remove_stage("p", "c", None, start()), Ok(0));
 }
+
+/// The column index agrees with `open_deals_in_stage` after every kind of change, and says
+/// which columns changed.
+#[test]
+fn the_column_index_follows_every_change_and_names_the_columns_it_touched() {
+    use pipewright::domain::columns::Columns;
+    use pipewright::domain::StageId;
+    let mut ws = board();
+    let mut columns = Columns::new(&ws);
+    let agrees = |ws: &Workspace, columns: &Columns| {
+        for stage in ["a", "b", "c"] {
+            let expected: Vec<String> = ws
+                .open_deals_in_stage("p", stage)
+                .iter()
+                .map(|d| d.id.to_string())
+                .collect();
+            let got: Vec<String> = columns
+                .column(&StageId::from(stage))
+                .iter()
+                .map(|e| e.id.to_string())
+                .collect();
+            assert_eq!(got, expected, "stage {stage}");
+        }
+        for deal in &ws.deals {
+            assert_eq!(columns.deal(ws, &deal.id).map(|d| &d.id), Some(&deal.id));
+        }
+    };
+    agrees(&ws, &columns);
+    let names = |set: std::collections::BTreeSet<StageId>| -> Vec<String> {
+        set.into_iter().map(|s| s.to_string()).collect()
+    };
+    assert!(columns.refresh(&ws).is_empty(), "nothing changed");
+
+    ws.move_deal("a1", "b", 1, start()).unwrap();
+    assert_eq!(names(columns.refresh(&ws)), ["a", "b"]);
+    agrees(&ws, &columns);
+
+    ws.move_deal("a3", "a", 0, start()).unwrap();
+    assert_eq!(names(columns.refresh(&ws)), ["a"]);
+    agrees(&ws, &columns);
+
+    ws.mark_won("b1", start()).unwrap();
+    assert_eq!(names(columns.refresh(&ws)), ["b"]);
+    agrees(&ws, &columns);
+
+    let draft = DealDraft::quick("new", Money::new(5, Currency::nok()));
+    ws.add_deal("p", "c", "c1".into(), draft, start()).unwrap();
+    assert_eq!(names(columns.refresh(&ws)), ["c"]);
+    agrees(&ws, &columns);
+
+    ws.delete_deal("a2").unwrap();
+    assert_eq!(names(columns.refresh(&ws)), ["a"]);
+    agrees(&ws, &columns);
+}

@@ -2,6 +2,7 @@
 //! the browser, does I/O or reads the clock; "now" and new ids are passed in.
 
 pub mod board;
+pub mod columns;
 pub mod edit_merge;
 pub mod ids;
 pub mod insights;

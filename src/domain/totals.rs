@@ -1,6 +1,6 @@
 //! Totals for a board column: count, sum and weighted sum, kept apart per currency.
 
-use super::model::{Deal, Pipeline, Workspace};
+use super::model::{Deal, Pipeline, Stage, Workspace};
 use super::money::{weighted_minor, Currency};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,16 +46,27 @@ fn open_totals(
         .iter()
         .filter(|d| d.pipeline_id == pipeline.id && d.status.is_open() && keep(d))
     {
-        let Some(stage) = pipeline.stage(&deal.stage_id) else {
-            continue;
-        };
-        let weighted = weighted_minor(deal.amount.minor, deal.effective_probability(stage));
-        add_to(
-            &mut rows,
-            &deal.amount.currency,
-            deal.amount.minor,
-            weighted,
-        );
+        if let Some(stage) = pipeline.stage(&deal.stage_id) {
+            add_deal(&mut rows, deal, stage);
+        }
+    }
+    rows
+}
+
+fn add_deal(rows: &mut Vec<CurrencyTotal>, deal: &Deal, stage: &Stage) {
+    let weighted = weighted_minor(deal.amount.minor, deal.effective_probability(stage));
+    add_to(rows, &deal.amount.currency, deal.amount.minor, weighted);
+}
+
+/// The deals of one column (all in `stage`), totalled per currency: the board's column
+/// index hands them over without a scan of the workspace.
+pub fn column_totals<'a>(
+    deals: impl IntoIterator<Item = &'a Deal>,
+    stage: &Stage,
+) -> Vec<CurrencyTotal> {
+    let mut rows = Vec::new();
+    for deal in deals {
+        add_deal(&mut rows, deal, stage);
     }
     rows
 }

@@ -68,7 +68,6 @@ pub const EN: &[(&str, &str)] = &[
     ("column.guidance", "Guidance"),
     ("column.no_guidance", "No guidance for this stage yet. Add it in Pipeline settings."),
     ("column.probability", "Probability {p} %"),
-    ("column.show_more", "Show more ({n} more)"),
     ("quick.title", "New deal title"),
     ("quick.amount", "Amount"),
     ("quick.add", "Add"),

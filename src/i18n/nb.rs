@@ -68,7 +68,6 @@ pub const NB: &[(&str, &str)] = &[
     ("column.guidance", "Veiledning"),
     ("column.no_guidance", "Ingen veiledning for dette steget ennå. Legg den til under Innstillinger for pipeline."),
     ("column.probability", "Sannsynlighet {p} %"),
-    ("column.show_more", "Vis flere ({n} til)"),
     ("quick.title", "Tittel på ny avtale"),
     ("quick.amount", "Beløp"),
     ("quick.add", "Legg til"),

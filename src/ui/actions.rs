@@ -45,6 +45,17 @@ pub fn announce_move(ctx: Ctx, deal_id: &DealId, to_stage: &StageId) {
     }
 }
 
+/// Puts focus on a deal's card after it moved: its column scrolls it into view first
+/// (columns draw only the cards in view), then the card takes focus.
+pub fn focus_card(ctx: Ctx, deal_id: &DealId) {
+    ctx.reveal.set(Some(deal_id.clone()));
+    let id = format!("card-{deal_id}");
+    leptos::prelude::request_animation_frame(move || {
+        browser::focus_now(&id);
+        ctx.reveal.set(None);
+    });
+}
+
 pub fn deal_title(ctx: Ctx, deal_id: &DealId) -> String {
     ctx.ws
         .with_untracked(|ws| ws.deal(deal_id).map(|d| d.title.clone()))

@@ -80,13 +80,16 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), JsVal
 
 /// Moves keyboard focus to the element with `id`, once the DOM has caught up.
 pub fn focus_later(id: String) {
-    leptos::prelude::request_animation_frame(move || {
-        if let Some(element) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = element.focus();
-        }
-    });
+    leptos::prelude::request_animation_frame(move || focus_now(&id));
+}
+
+/// Focuses the element with this id, if there is one.
+pub fn focus_now(id: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
 }

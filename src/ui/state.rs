@@ -4,12 +4,14 @@
 
 use super::browser;
 use super::messages::{domain_error_text, recovery_text};
+use crate::domain::columns::Columns;
 use crate::domain::recovery::Recovery;
-use crate::domain::{DealId, DomainError, PipelineId, Workspace};
+use crate::domain::{DealId, DomainError, PipelineId, StageId, Workspace};
 use crate::i18n::{t, Lang};
 use crate::storage::codec::{self, Saved};
 use crate::storage::local::{self, StorageError, Unreadable};
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 const CURRENT_KEY: &str = "pipewright.current";
 
@@ -41,6 +43,13 @@ pub struct Ctx {
     pub losing: RwSignal<Option<DealId>>,
     pub unreadable: RwSignal<Vec<Unreadable>>,
     saved: StoredValue<Saved>,
+    /// The board's columns, kept up to date change by change (see `domain::columns`).
+    pub columns: StoredValue<Columns>,
+    /// One version counter per stage, bumped when that column changes: a column listens
+    /// to its own, so a move redraws the two columns it touched and no other.
+    column_versions: StoredValue<HashMap<StageId, ArcRwSignal<u64>>>,
+    /// A deal that was just moved: its column scrolls it into view, so focus can follow.
+    pub reveal: RwSignal<Option<DealId>>,
 }
 
 impl Ctx {
@@ -58,8 +67,7 @@ impl Ctx {
                 // A format-1 store is moved to format 2 now: the one write at start-up,
                 // which stores what was stored, in the new form.
                 let error = loaded.migration.take().and_then(|migration| {
-                    local::migrate(migration, &loaded.ws, &mut loaded.saved, &mut migrated)
-                        .err()
+                    local::migrate(migration, &loaded.ws, &mut loaded.saved, &mut migrated).err()
                 });
                 (
                     loaded.ws,
@@ -84,6 +92,7 @@ impl Ctx {
             .filter(|id| ws.pipeline(id).is_some())
             .or_else(|| recovered.pipeline_ids.first().cloned());
         let notice = (!recovered.is_empty()).then(|| recovery_text(lang, &recovered));
+        let columns = Columns::new(&ws);
         let ctx = Ctx {
             ws: RwSignal::new(ws),
             lang: RwSignal::new(lang),
@@ -97,6 +106,9 @@ impl Ctx {
             losing: RwSignal::new(None),
             unreadable: RwSignal::new(unreadable),
             saved: StoredValue::new(saved),
+            columns: StoredValue::new(columns),
+            column_versions: StoredValue::new(HashMap::new()),
+            reveal: RwSignal::new(None),
         };
         ctx.wire();
         ctx.take_in(migrated);
@@ -104,6 +116,19 @@ impl Ctx {
     }
 
     fn wire(self) {
+        // The column index follows every change; only the columns that changed are told.
+        Effect::new(move |ran_before: Option<()>| {
+            let changed = self.ws.with(|ws| {
+                self.columns
+                    .try_update_value(|columns| columns.refresh(ws))
+                    .unwrap_or_default()
+            });
+            if ran_before.is_some() {
+                for stage in changed {
+                    self.column_version(&stage).update(|v| *v += 1);
+                }
+            }
+        });
         // The one place that saves: whenever the workspace changes, write what differs from
         // what this tab last saw in storage.
         // Its first run only subscribes: nothing is written until something changes, so a
@@ -229,6 +254,13 @@ impl Ctx {
                 None
             }
         }
+    }
+
+    /// The version counter of a stage's column (see `column_versions`).
+    pub fn column_version(self, stage_id: &StageId) -> ArcRwSignal<u64> {
+        self.column_versions
+            .try_update_value(|map| map.entry(stage_id.clone()).or_default().clone())
+            .unwrap_or_default()
     }
 
     pub fn set_lang(self, lang: Lang) {

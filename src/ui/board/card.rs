@@ -6,7 +6,7 @@ use crate::domain::board::Nudge;
 use crate::domain::Deal;
 use crate::domain::{DealId, StageId};
 use crate::i18n::{t, tf};
-use crate::ui::actions::{deal_title, move_and_announce};
+use crate::ui::actions::{deal_title, focus_card, move_and_announce};
 use crate::ui::browser;
 use crate::ui::intl;
 use crate::ui::state::Ctx;
@@ -43,7 +43,7 @@ pub fn Card(deal_id: DealId) -> impl IntoView {
         if let Some((to_stage, index)) = target {
             ev.prevent_default();
             if move_and_announce(ctx, &deal_id, &to_stage, index) {
-                browser::focus_later(format!("card-{deal_id}"));
+                focus_card(ctx, &deal_id);
             }
         }
     };
@@ -126,7 +126,7 @@ fn CardActions(deal_id: DealId, title: String, stages: Vec<(StageId, String)>) -
         let to = event_target_value(&ev);
         let deal_id = id.get_value();
         if !to.is_empty() && move_and_announce(ctx, &deal_id, &StageId::from(to), usize::MAX) {
-            browser::focus_later(format!("card-{deal_id}"));
+            focus_card(ctx, &deal_id);
         }
     };
     let won = move |_| {

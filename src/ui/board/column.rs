@@ -4,16 +4,14 @@
 use super::card::Card;
 use super::quick_add::QuickAdd;
 use super::{TotalsText, DRAG_TYPE};
-use crate::domain::totals::{stage_totals, CurrencyTotal};
+use crate::domain::totals::{column_totals, CurrencyTotal};
 use crate::domain::{DealId, PipelineId, StageId};
 use crate::i18n::{t, tf};
 use crate::ui::actions::move_and_announce;
 use crate::ui::state::Ctx;
+use leptos::prelude::request_animation_frame;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// Cards shown per column before "Show more": keeps a 5,000-deal board quick to render.
-const PAGE_SIZE: usize = 100;
 
 /// Where a dragged card lands (`Workspace::drop_index`): the card under the pointer and
 /// whether the pointer is on its lower half.
@@ -44,11 +42,17 @@ fn drop_index(
     })
 }
 
+/// Cards drawn beyond each edge of the visible part of a column, so a quick scroll or a
+/// keyboard move finds its neighbours already there.
+const OVERSCAN: usize = 6;
+/// A first guess of one card's height plus the gap, in CSS pixels, until a card is measured.
+const PITCH_GUESS: f64 = 190.0;
+
 #[component]
 pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let lang = ctx.lang;
     let (pid, sid) = (StoredValue::new(pipeline_id), StoredValue::new(stage_id));
+    let version = ctx.column_version(&sid.get_value());
     let stage = Memo::new(move |_| {
         ctx.ws.with(|ws| {
             ws.pipeline(&pid.get_value())
@@ -56,25 +60,114 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
                 .map(|s| (s.name.clone(), s.guidance.clone(), s.probability))
         })
     });
-    let cards = Memo::new(move |_| {
-        let query = ctx.query.get();
-        ctx.ws.with(|ws| {
-            ws.open_deals_in_stage(&pid.get_value(), &sid.get_value())
-                .into_iter()
-                .filter(|d| d.matches(&query))
-                .map(|d| (d.id.clone(), d.rev))
-                .collect::<Vec<_>>()
+    // This column's cards, from the index: recomputed when this column changes or the
+    // search does, never because another column did.
+    let cards = {
+        let version = version.clone();
+        Memo::new(move |_| {
+            version.track();
+            let query = ctx.query.get();
+            ctx.columns.with_value(|columns| {
+                ctx.ws.with_untracked(|ws| {
+                    columns
+                        .column(&sid.get_value())
+                        .iter()
+                        .filter(|e| {
+                            query.is_empty()
+                                || columns.deal(ws, &e.id).is_some_and(|d| d.matches(&query))
+                        })
+                        .map(|e| (e.id.clone(), e.rev))
+                        .collect::<Vec<_>>()
+                })
+            })
         })
-    });
+    };
     let totals = Memo::new(move |_| {
-        ctx.ws.with(|ws| {
-            ws.pipeline(&pid.get_value())
-                .map(|p| stage_totals(ws, p, &sid.get_value()))
-                .unwrap_or_default()
+        version.track();
+        ctx.ws.with_untracked(|ws| {
+            let Some(stage) = ws
+                .pipeline(&pid.get_value())
+                .and_then(|p| p.stage(&sid.get_value()))
+            else {
+                return Vec::new();
+            };
+            ctx.columns.with_value(|columns| {
+                let deals = columns
+                    .column(&sid.get_value())
+                    .iter()
+                    .filter_map(|e| columns.deal(ws, &e.id));
+                column_totals(deals, stage)
+            })
         })
     });
-    let limit = RwSignal::new(PAGE_SIZE);
     let drag_over = RwSignal::new(false);
+
+    // Virtual scrolling: the column scrolls; only the cards in view (and a few more) are in
+    // the page, with padding standing in for the rest.
+    let column_ref = NodeRef::<leptos::html::Section>::new();
+    let list_ref = NodeRef::<leptos::html::Ol>::new();
+    let view_top = RwSignal::new(0.0_f64);
+    let view_height = RwSignal::new(1200.0_f64);
+    let pitch = RwSignal::new(PITCH_GUESS);
+    let measure = move || {
+        let (Some(column), Some(list)) = (column_ref.get_untracked(), list_ref.get_untracked())
+        else {
+            return;
+        };
+        view_top.set((f64::from(column.scroll_top()) - f64::from(list.offset_top())).max(0.0));
+        view_height.set(f64::from(column.client_height()).max(1.0));
+        if let Some(card) = list
+            .query_selector("li.card")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let gap = web_sys::window()
+                .and_then(|w| w.get_computed_style(&list).ok().flatten())
+                .and_then(|style| style.get_property_value("row-gap").ok())
+                .and_then(|gap| gap.trim_end_matches("px").parse::<f64>().ok())
+                .unwrap_or(0.0);
+            let height = f64::from(card.offset_height());
+            if height > 0.0 {
+                pitch.set(height + gap);
+            }
+        }
+    };
+    let range = Memo::new(move |_| {
+        let n = cards.with(Vec::len);
+        let pitch = pitch.get().max(1.0);
+        let first = ((view_top.get() / pitch) as usize).saturating_sub(OVERSCAN);
+        let last =
+            (((view_top.get() + view_height.get()) / pitch).ceil() as usize + OVERSCAN).min(n);
+        (first.min(last), last)
+    });
+    Effect::new(move |_| {
+        // Once mounted (and whenever the list changes size), measure the real geometry.
+        cards.track();
+        request_animation_frame(measure);
+    });
+    // A card just moved into this column is scrolled into view, so focus can go to it.
+    Effect::new(move |_| {
+        let Some(id) = ctx.reveal.get() else {
+            return;
+        };
+        let Some(index) = cards.with(|list| list.iter().position(|(d, _)| *d == id)) else {
+            return;
+        };
+        let (Some(column), Some(list)) = (column_ref.get_untracked(), list_ref.get_untracked())
+        else {
+            return;
+        };
+        let pitch = pitch.get_untracked();
+        let top = f64::from(list.offset_top()) + index as f64 * pitch;
+        let scroll = f64::from(column.scroll_top());
+        let height = f64::from(column.client_height());
+        if top < scroll || top + pitch > scroll + height {
+            let to = (top - height / 2.0).max(0.0);
+            column.set_scroll_top(to as i32);
+            measure();
+        }
+    });
 
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
@@ -97,6 +190,8 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
             class:drag-over=move || drag_over.get()
             aria-labelledby=format!("stage-{}", sid.get_value())
             data-stage-id=sid.get_value().to_string()
+            node_ref=column_ref
+            on:scroll=move |_| measure()
             on:dragover=move |ev: web_sys::DragEvent| {
                 ev.prevent_default();
                 drag_over.set(true);
@@ -106,11 +201,20 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
         >
             <ColumnHeader stage_id=sid.get_value() stage=stage count=Signal::derive(move || cards.with(Vec::len)) totals=totals/>
             <QuickAdd pipeline_id=pid.get_value() stage_id=sid.get_value()/>
-            <ol class="cards" aria-labelledby=format!("stage-{}", sid.get_value())>
+            <ol
+                class="cards"
+                node_ref=list_ref
+                aria-labelledby=format!("stage-{}", sid.get_value())
+                style:padding-top=move || format!("{}px", range.get().0 as f64 * pitch.get())
+                style:padding-bottom=move || {
+                    let (_, last) = range.get();
+                    format!("{}px", cards.with(Vec::len).saturating_sub(last) as f64 * pitch.get())
+                }
+            >
                 <For
                     each=move || {
-                        let limit = limit.get();
-                        cards.get().into_iter().take(limit).collect::<Vec<_>>()
+                        let (first, last) = range.get();
+                        cards.with(|list| list.get(first..last).map(<[_]>::to_vec).unwrap_or_default())
                     }
                     key=|card| card.clone()
                     let((deal_id, _rev))
@@ -118,11 +222,6 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
                     <Card deal_id=deal_id/>
                 </For>
             </ol>
-            <Show when=move || { cards.with(Vec::len) > limit.get() }>
-                <button type="button" class="show-more" on:click=move |_| limit.update(|l| *l += PAGE_SIZE)>
-                    {move || tf(lang.get(), "column.show_more", &[("n", &(cards.with(Vec::len) - limit.get()).to_string())])}
-                </button>
-            </Show>
         </section>
     }
 }
