@@ -5,10 +5,11 @@
 // compression measurements on it mean something. No dependencies; the same (n, seed) always
 // gives the same file, byte for byte.
 //
-//   node e2e/gen/deals.mjs N [seed] > file.json
+//   node e2e/gen/deals.mjs N [seed] [--one-stage] > file.json
 //
 //   import { generateBackup } from './gen/deals.mjs';
 //   const backup = generateBackup(200, 1);   // the object; JSON.stringify it to write
+//   generateBackup(10_000, 1, { oneStage: true })  // every deal open in the first stage
 //
 // Every deal passes the app's import validation (src/backup/validate/) and is also
 // consistent the way the app's own rules would have left it (src/domain/ops/deals.rs):
@@ -272,8 +273,16 @@ function amountMinor(rng) {
   return rounded * 100 + ore;
 }
 
-/** A backup object with `n` deals, the same for the same (n, seed). */
-export function generateBackup(n, seed = 1) {
+/**
+ * A backup object with `n` deals, the same for the same (n, seed, options).
+ *
+ * Options (none by default; without them the output is what it always was, byte for byte):
+ * - `oneStage: true`: every deal is open and has never moved from the first stage, so one
+ *   column holds all `n` cards (the board's worst case, for a scrolling benchmark). The
+ *   deals are otherwise as realistic as the default ones (same text, edits and ranks).
+ */
+export function generateBackup(n, seed = 1, options = {}) {
+  const oneStage = Boolean(options.oneStage);
   const rng = makeRng(`pipewright:${seed}`);
   r = rng.next;
   const newId = idMaker(rng);
@@ -320,7 +329,14 @@ export function generateBackup(n, seed = 1) {
     // Gaps between events first, then the creation time, so that the last change falls
     // before the export: a deal created 20 to 400 days ago, a few days in each stage.
     const moveGaps = [1, 2, 3, 4].map(() => rng.int(1, 12) * DAY + rng.int(60_000, 40_000_000));
-    const status = rng.weighted([[62, 'open'], [22, 'won'], [16, 'lost']]);
+    const drawn = rng.weighted([[62, 'open'], [22, 'won'], [16, 'lost']]);
+    // oneStage: the same draws are made (so the text matches the default run's), but the
+    // deal stays open where it was made.
+    const status = oneStage ? 'open' : drawn;
+    if (oneStage) {
+      path.length = 1;
+      idx = 0;
+    }
     const closeGap = status === 'open' ? 0 : rng.int(1, 20) * DAY + rng.int(60_000, 40_000_000);
     const edits = rng.weighted([[40, 0], [30, 1], [15, 2], [10, 3], [5, 6]]);
     const editGaps = Array.from({ length: edits }, () => rng.int(0, 3) * DAY + rng.int(1000, 20_000_000));
@@ -332,7 +348,7 @@ export function generateBackup(n, seed = 1) {
       return { from: k === 0 ? null : stages[path[k - 1]].id, to: stages[stageIdx].id, at: stamp(t) };
     });
     let statusObj = { kind: 'open' };
-    let rev = 1 + 4; // made, then four moves
+    let rev = 1 + (path.length - 1); // made, then four moves (none with oneStage)
     if (status !== 'open') {
       t += closeGap;
       rev += 1;
@@ -417,11 +433,14 @@ const isMain = (() => {
 })();
 
 if (isMain) {
-  const n = Number(process.argv[2]);
+  const oneStage = process.argv.includes('--one-stage');
+  const args = process.argv.slice(2).filter((a) => a !== '--one-stage');
+  const n = Number(args[0]);
   if (!Number.isInteger(n) || n < 0) {
-    process.stderr.write('usage: node e2e/gen/deals.mjs N [seed] > file.json\n');
+    process.stderr.write('usage: node e2e/gen/deals.mjs N [seed] [--one-stage] > file.json\n');
     process.exit(2);
   }
-  const seed = process.argv[3] ?? '1';
-  process.stdout.write(JSON.stringify(generateBackup(n, seed), null, 2) + '\n');
+  const seed = args[1] ?? '1';
+  const backup = oneStage ? generateBackup(n, seed, { oneStage }) : generateBackup(n, seed);
+  process.stdout.write(JSON.stringify(backup, null, 2) + '\n');
 }

@@ -1,122 +1,501 @@
-// Benchmark, not a test of speed: a 5,000-deal pipeline is seeded into localStorage and the
-// figures are printed. It runs with `make bench` (PIPEWRIGHT_BENCH=1), not in `make test`.
-// The only assertions are about behaviour (one write per move, untouched cards kept).
-import { test, expect } from './fixtures';
+// Benchmark, not a test of speed: one run prints every figure of the performance table
+// beside an empty-app floor measured in the same run, on realistic deals from
+// e2e/gen/deals.mjs. It runs with `make bench` (PIPEWRIGHT_BENCH=1), not in `make test`.
+// Nothing here passes or fails on a time; the assertions are about behaviour only (a
+// backup is accepted, a move writes exactly one chunk key, the cards are shown).
+//
+// | measure                                       | goal                                         |
+// | realistic deals that fit in the quota         | >= 20,000 (printed with UTF-16 units a deal) |
+// | navigation -> board visible, 1,000 and 10,000 | <= 1.5 x the empty app's start, same run     |
+// | move one card at 10,000, key -> stored        | <= 16 ms; next frame <= 33 ms                |
+// | import a 10,000-deal backup, chosen -> shown  | <= 500 ms                                    |
+// | scroll a 10,000-card column                   | no long task over 50 ms                      |
+//
+// How it measures. Every time is taken inside the page, on the page's own clock
+// (performance.now(), 0 = start of navigation), so Playwright's round trips are not in it:
+// - "shown" is the end of the first animation frame in which the thing is in the page
+//   with a layout box: a rAF loop checks each frame and, when it holds, posts a message
+//   that runs after that frame's style, layout and paint.
+// - a user action starts at its event's timeStamp (the key, the click, the file input's
+//   change), read by a capturing listener.
+// - writes are timed by wrapping Storage.prototype.setItem.
+// Cold starts each get a fresh browser context (empty HTTP cache, as on a first visit)
+// whose localStorage Playwright has filled beforehand (storageState), so opening the app is
+// the context's first navigation, with or without deals. Empty, 1,000 and 10,000 are
+// interleaved, round by round, so a busy machine slows all three alike. The stores are what the app itself
+// wrote when it imported the generated backups through its Backups screen.
+//
+// It works on a board that pages its columns ("Show more") and on a virtualised one.
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { test, expect, openBackups, chooseBackupFile, importPreview, backupPanel, CHUNK_PREFIX } from './fixtures';
 
-const N_DEALS = 5000;
-const STAGES = ['Lead generation', 'Qualification', 'Demonstration', 'Negotiation', 'Closing'];
+const QUOTA_UNITS = 5_242_880; // Chromium's localStorage quota, UTF-16 units of keys and values
+const COLD_RUNS = 7;
+const IMPORT_RUNS = 3;
+const MOVES = 7;
+const SCROLL_MS = 3000;
+const REPLACE = 'Replace everything I have now';
+const DONE_TEXT = /^Imported \(pipelines \/ deals: /;
 
-function seed(nDeals: number): Record<string, string> {
-  const created = '2026-09-01T09:00:00Z';
-  const stages = STAGES.map((name, i) => ({ id: `s${i}`, name, guidance: '', probability: 10 + i * 20, rot_days: 14 }));
-  const entries: Record<string, string> = {
-    'pipewright.workspace': JSON.stringify({
-      format: 'pipewright-workspace',
-      version: 1,
-      pipelines: [{ id: 'p1', name: 'Bench', currency: 'NOK', stages, created_at: created }],
-      lost_reasons: ['Price'],
-    }),
-    'pipewright.lang': 'en',
-  };
-  for (let n = 0; n < nDeals; n++) {
-    const stage = n % STAGES.length;
-    const history = [{ from: null, to: 's0', at: created }];
-    for (let s = 1; s <= stage; s++) history.push({ from: `s${s - 1}`, to: `s${s}`, at: `2026-09-${String(1 + s * 5).padStart(2, '0')}T09:00:00Z` });
-    const deal = {
-      id: `d${n}`, pipeline_id: 'p1', stage_id: `s${stage}`, rank: n * 1048576,
-      title: `Deal ${n}`, organisation: `Org ${n % 300}`,
-      contact: { name: `Contact ${n}`, email: `c${n}@example.no`, phone: '' },
-      amount: { minor: 100000 + (n % 97) * 12345, currency: 'NOK' },
-      expected_close: '2027-01-15', probability: null, notes: 'Some notes about this deal.',
-      next_step: { text: 'Call', due: '2026-12-01' },
-      created_at: created, updated_at: created, status: { kind: 'open' }, history, sample: false, rev: 1,
-    };
-    entries[`pipewright.deal.d${n}`] = JSON.stringify({ format: 'pipewright-deal', version: 1, deal });
+type Bench = {
+  marks: Record<string, number>;
+  writes: { key: string; t: number }[];
+  lastWrite: number;
+  onWrite?: (key: string, t: number) => void;
+  watch: (name: string, pred: keyof Bench['preds']) => void;
+  firstEvent: (name: string, type: string, filter?: (ev: Event) => boolean) => void;
+  preds: Record<'app' | 'card' | 'preview' | 'done', () => boolean>;
+};
+declare global {
+  interface Window {
+    __bench: Bench;
   }
-  return entries;
 }
 
-test('@bench board with 5,000 deals: load, move, edit', async ({ page }) => {
-  const entries = seed(N_DEALS);
-  const bytes = Object.entries(entries).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
-  await page.goto('./');
-  await page.evaluate((entries) => {
-    localStorage.clear();
-    for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
-  }, entries);
-
-  await page.reload();
-  await expect(page.locator('li.card').first()).toBeVisible({ timeout: 60_000 });
-  // Milliseconds from the start of navigation to this point, measured by the page itself.
-  const loadMs = await page.evaluate(() => performance.now());
-  const nCards = await page.locator('li.card').count();
-
-  // Count storage writes and keep a mark on every card element.
-  await page.evaluate(() => {
-    const w = window as unknown as { __writes: string[] };
-    w.__writes = [];
-    const original = Storage.prototype.setItem;
-    Storage.prototype.setItem = function (key: string, value: string) {
-      w.__writes.push(key);
-      return original.call(this, key, value);
+/** Runs in every document of a bench context before the app's own scripts. */
+function benchInit(watch: string[]) {
+  const b = {
+    marks: {},
+    writes: [],
+    lastWrite: 0,
+  } as unknown as Bench;
+  window.__bench = b;
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key: string, value: string) {
+    const result = setItem.call(this, key, value);
+    const t = performance.now();
+    b.writes.push({ key, t });
+    b.lastWrite = t;
+    b.onWrite?.(key, t);
+    return result;
+  };
+  const shown = (el: Element | null | undefined) => !!el && el.getClientRects().length > 0;
+  const label = (el: Element) => {
+    const by = el.getAttribute('aria-labelledby');
+    return (el.getAttribute('aria-label') ?? (by ? document.getElementById(by)?.textContent : '') ?? '').trim();
+  };
+  b.preds = {
+    // The empty app's floor: the header's title and whatever screen <main> mounted.
+    app: () => shown(document.querySelector('header h1')) && !!document.querySelector('main')?.firstElementChild,
+    card: () => shown(document.querySelector('li.card')),
+    preview: () =>
+      Array.from(document.querySelectorAll('[role="group"]')).some((g) => label(g).startsWith('Ready to import:') && shown(g)),
+    done: () =>
+      Array.from(document.querySelectorAll('main p, main div')).some(
+        (el) => /^Imported \(pipelines \/ deals: /.test((el.textContent ?? '').trim()) && shown(el),
+      ),
+  };
+  // The end of the first frame in which `pred` holds: checked in rAF, then a message
+  // (which runs after that frame's rendering) takes the time.
+  b.watch = (name, pred) => {
+    delete b.marks[name];
+    const tick = () => {
+      if (!b.preds[pred]()) return void requestAnimationFrame(tick);
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => (b.marks[name] = performance.now());
+      channel.port2.postMessage(0);
     };
-    document.querySelectorAll('li.card').forEach((el) => ((el as unknown as { __mark: boolean }).__mark = true));
+    requestAnimationFrame(tick);
+  };
+  b.firstEvent = (name, type, filter) => {
+    delete b.marks[name];
+    const listener = (ev: Event) => {
+      if (filter && !filter(ev)) return;
+      b.marks[name] = ev.timeStamp;
+      window.removeEventListener(type, listener, true);
+    };
+    window.addEventListener(type, listener, true);
+  };
+  for (const name of watch) b.watch(name, name as keyof Bench['preds']);
+}
+
+/** A fresh context (empty cache) with the bench script, and `store` already in its localStorage. */
+async function benchContext(
+  browser: Browser,
+  watch: string[] = [],
+  store?: Record<string, string>,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const origin = new URL(test.info().project.use.baseURL!).origin;
+  const localStorage = Object.entries(store ?? {}).map(([name, value]) => ({ name, value }));
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [{ origin, localStorage }] } });
+  await context.addInitScript(benchInit, watch);
+  return { context, page: await context.newPage() };
+}
+
+/** Waits for a mark the page set, and returns it. */
+async function mark(page: Page, name: string, timeout = 120_000): Promise<number> {
+  const handle = await page.waitForFunction((name) => window.__bench.marks[name], name, { timeout, polling: 50 });
+  return (await handle.jsonValue()) as number;
+}
+
+/** Waits until nothing has been written to storage for `quietMs`. */
+async function storageSettled(page: Page, quietMs = 750) {
+  await page.waitForFunction((q) => performance.now() - window.__bench.lastWrite > q, quietMs, { timeout: 120_000, polling: 100 });
+}
+
+async function dumpStore(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      if (key.startsWith('pipewright.')) out[key] = localStorage.getItem(key)!;
+    }
+    return out;
   });
+}
 
-  // Times are taken inside the page, from the user's action until the next frame after the
-  // screen-reader announcement changed, so they include Leptos' update, the save and layout
-  // but not Playwright's own round trips.
-  const timeInPage = (action: 'move' | 'add') =>
-    page.evaluate(async (action) => {
-      const status = document.querySelector('[role="status"][aria-live]')!;
-      const announced = new Promise<void>((resolve) => {
-        new MutationObserver((_, observer) => {
-          observer.disconnect();
-          resolve();
-        }).observe(status, { childList: true, characterData: true, subtree: true });
-      });
-      const t = performance.now();
-      if (action === 'move') {
-        const select = document.getElementById('move-d0') as HTMLSelectElement;
-        select.value = Array.from(select.options).find((o) => o.text === 'Qualification')!.value;
-        select.dispatchEvent(new Event('change', { bubbles: true }));
-      } else {
-        const form = document.querySelector('section.column form.quick-add') as HTMLFormElement;
-        const input = form.querySelector('input') as HTMLInputElement;
-        input.value = 'Bench quick-add';
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        form.requestSubmit();
-      }
-      await announced;
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      return performance.now() - t;
-    }, action);
+const units = (entries: Record<string, string>, keep: (key: string) => boolean = () => true) =>
+  Object.entries(entries).reduce((sum, [k, v]) => sum + (keep(k) ? k.length + v.length : 0), 0);
 
-  const moveMs = await timeInPage('move');
-  await expect(page.getByText('Moved “Deal 0” to Qualification')).toBeAttached();
-  const afterMove = await page.evaluate(() => {
-    const cards = Array.from(document.querySelectorAll('li.card'));
+type ImportTimes = { previewMs: number; replaceMs: number; doneMs: number; writesMs: number; boardMs: number };
+
+/**
+ * Imports `text` ("Replace everything I have now") into a fresh empty app and times it:
+ * file chosen -> preview shown, Replace clicked -> success shown and the writes done, and
+ * closing the Backups screen -> first card shown. Returns the times and what was stored.
+ */
+async function timedImport(browser: Browser, name: string, text: string): Promise<ImportTimes & { store: Record<string, string> }> {
+  const { context, page } = await benchContext(browser, ['app']);
+  try {
+    await page.goto('./');
+    await mark(page, 'app');
+    await openBackups(page);
+    await page.evaluate(() => {
+      window.__bench.firstEvent('chosen', 'change');
+      window.__bench.watch('preview', 'preview');
+    });
+    await chooseBackupFile(page, name, text);
+    await expect(importPreview(page)).toBeVisible({ timeout: 120_000 });
+    const chosen = await mark(page, 'chosen');
+    const preview = await mark(page, 'preview');
+
+    await page.evaluate((label) => {
+      window.__bench.firstEvent('replace', 'click', (ev) => (ev.target as Element).closest('button')?.textContent?.trim() === label);
+      window.__bench.watch('done', 'done');
+    }, REPLACE);
+    await importPreview(page).getByRole('button', { name: REPLACE, exact: true }).click();
+    await expect(backupPanel(page).getByText(DONE_TEXT)).toBeVisible({ timeout: 120_000 });
+    await storageSettled(page);
+    const replace = await mark(page, 'replace');
+    const done = await mark(page, 'done');
+    const lastWrite = await page.evaluate(() => window.__bench.lastWrite);
+
+    await page.evaluate(() => {
+      window.__bench.firstEvent('close', 'click', (ev) => (ev.target as Element).closest('button')?.textContent?.trim() === 'Backups');
+      window.__bench.watch('board', 'card');
+    });
+    await page.getByRole('button', { name: 'Backups', exact: true }).click();
+    await expect(page.locator('li.card').first()).toBeVisible({ timeout: 60_000 });
+    const close = await mark(page, 'close');
+    const board = await mark(page, 'board');
+    const store = await dumpStore(page);
     return {
-      writes: (window as unknown as { __writes: string[] }).__writes.slice(),
-      kept: cards.filter((el) => (el as unknown as { __mark?: boolean }).__mark).length,
-      total: cards.length,
+      previewMs: preview - chosen,
+      doneMs: done - replace,
+      writesMs: lastWrite - replace,
+      replaceMs: Math.max(done, lastWrite) - replace,
+      boardMs: board - close,
+      store,
     };
-  });
-  const addMs = await timeInPage('add');
-  await expect(page.getByText('Added “Bench quick-add”')).toBeAttached();
+  } finally {
+    await context.close();
+  }
+}
 
-  console.log(
-    [
-      `bench: ${N_DEALS} deals seeded (${(bytes / 1024 / 1024).toFixed(2)} MiB of localStorage text)`,
-      `bench: navigation start to first card visible: ${loadMs.toFixed(0)} ms (${nCards} cards rendered, 100 per column)`,
-      `bench: move one deal by its menu, to the frame after the announcement: ${moveMs.toFixed(1)} ms`,
-      `bench: storage writes for that move: ${afterMove.writes.length} (${afterMove.writes.join(', ')})`,
-      `bench: card elements kept across the move: ${afterMove.kept} of ${afterMove.total}`,
-      `bench: quick-add one deal, to the frame after the announcement: ${addMs.toFixed(1)} ms`,
-    ].join('\n'),
+/**
+ * One cold start in a fresh context whose localStorage already holds `store` (Playwright
+ * puts it there before the context is handed over), so the app's page is the context's
+ * first navigation, as it is for the empty floor. Returns navigation -> app mounted and
+ * -> first card shown (when there are deals); `keep` leaves the context open.
+ */
+async function coldStart(browser: Browser, store: Record<string, string> | null, keep = false) {
+  const { context, page } = await benchContext(browser, store ? ['app', 'card'] : ['app'], store ?? {});
+  try {
+    await page.goto('./');
+    const app = await mark(page, 'app');
+    let card: number | undefined;
+    if (store) {
+      await expect(page.locator('li.card').first()).toBeVisible({ timeout: 60_000 });
+      card = await mark(page, 'card');
+    }
+    return { app, card, context: keep ? context : undefined, page };
+  } finally {
+    if (!keep) await context.close();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x: number) => `${x.toFixed(x < 100 ? 1 : 0)} ms`;
+const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+const int = (x: number) => Math.round(x).toLocaleString('en-GB');
+
+test('@bench the performance table: quota, start, move, import, scroll', async ({ browser }) => {
+  test.setTimeout(20 * 60_000);
+  const { generateBackup } = await import('../gen/deals.mjs');
+  // As the app's own export writes them (indented), so the import reads a real-sized file.
+  const backupText = (n: number, seed: number, options?: object) => JSON.stringify(generateBackup(n, seed, options), null, 2);
+  const out: string[] = [];
+
+  // ---- Stores for 1,000 and 10,000 realistic deals, written by the app's own import.
+  // The 10,000 one comes from the first of the timed imports.
+  const text1k = backupText(1_000, 1);
+  const text10k = backupText(10_000, 1);
+  const store1k = (await timedImport(browser, 'generated-1000.json', text1k)).store;
+  const imports: ImportTimes[] = [];
+  let store10k: Record<string, string> = {};
+  for (let run = 0; run < IMPORT_RUNS; run++) {
+    const { store, ...times } = await timedImport(browser, 'generated-10000.json', text10k);
+    imports.push(times);
+    if (run === 0) store10k = store;
+  }
+  const chunkKeys = Object.keys(store10k).filter((k) => k.startsWith(CHUNK_PREFIX));
+  expect(chunkKeys.length, 'deal chunks stored for 10,000 deals').toBeGreaterThan(0);
+
+  // ---- Quota: what a deal costs in the store the app wrote.
+  const isChunk = (k: string) => k.startsWith(CHUNK_PREFIX);
+  const perDeal1k = units(store1k, isChunk) / 1_000;
+  const chunkUnits10k = units(store10k, isChunk);
+  const fixedUnits10k = units(store10k, (k) => !isChunk(k));
+  const perDeal10k = chunkUnits10k / 10_000;
+  const fit = Math.floor((QUOTA_UNITS - fixedUnits10k) / perDeal10k);
+  const others = Object.keys(store10k)
+    .filter((k) => !isChunk(k))
+    .map((k) => `${k} ${int(k.length + store10k[k].length)}`)
+    .join(', ');
+
+  // ---- Cold starts, interleaved: empty, 1,000, 10,000, round after round. The last
+  // 10,000 start stays open for the moves.
+  const floor: number[] = [];
+  const start1k: number[] = [];
+  const start10k: number[] = [];
+  const app10k: number[] = [];
+  let movePage: { context: BrowserContext; page: Page } | undefined;
+  for (let round = 0; round < COLD_RUNS; round++) {
+    floor.push((await coldStart(browser, null)).app);
+    start1k.push((await coldStart(browser, store1k)).card!);
+    const last = round === COLD_RUNS - 1;
+    const run = await coldStart(browser, store10k, last);
+    start10k.push(run.card!);
+    app10k.push(run.app);
+    if (last) movePage = { context: run.context!, page: run.page };
+  }
+  const floorMs = median(floor);
+
+  // ---- Moves at 10,000 deals: Shift+ArrowRight on a focused card, each a different card
+  // in a different column. Timed from the key event to the first chunk write (stored) and
+  // to the end of the next frame after it.
+  const { context: moveContext, page } = movePage!;
+  const stored: number[] = [];
+  const frame: number[] = [];
+  const writesPerMove: string[][] = [];
+  try {
+    for (let i = 0; i < MOVES; i++) {
+      const id = await page.evaluate((i) => {
+        const columns = Array.from(document.querySelectorAll('section.column'));
+        // Never the last column (nothing to its right); a card a little way down.
+        const cards = Array.from(columns[i % (columns.length - 1)].querySelectorAll('li.card'));
+        return cards[Math.min(cards.length - 1, 1 + i)].id;
+      }, i);
+      await page.locator(`[id="${id}"]`).focus();
+      await page.evaluate((prefix) => {
+        const b = window.__bench;
+        b.writes = [];
+        b.lastWrite = performance.now();
+        delete b.marks.stored;
+        delete b.marks.frame;
+        b.firstEvent('key', 'keydown');
+        b.onWrite = (key, t) => {
+          if (!key.startsWith(prefix) || b.marks.stored !== undefined) return;
+          b.marks.stored = t;
+          requestAnimationFrame(() => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => (b.marks.frame = performance.now());
+            channel.port2.postMessage(0);
+          });
+        };
+      }, CHUNK_PREFIX);
+      await page.keyboard.press('Shift+ArrowRight');
+      await expect(page.getByRole('status')).toContainText('Moved “');
+      const key = await mark(page, 'key', 10_000);
+      stored.push((await mark(page, 'stored', 10_000)) - key);
+      frame.push((await mark(page, 'frame', 10_000)) - key);
+      await storageSettled(page, 300);
+      writesPerMove.push(await page.evaluate(() => window.__bench.writes.map((w) => w.key)));
+    }
+  } finally {
+    await moveContext.close();
+  }
+  // Behaviour: a move rewrites the one chunk its deal is in, and nothing else (but perhaps
+  // the remembered current pipeline).
+  for (const keys of writesPerMove) {
+    const written = keys.filter((k) => k !== 'pipewright.current');
+    expect(written, 'keys written by one move').toHaveLength(1);
+    expect(written[0]).toMatch(/^pipewright\.deals\.\d+$/);
+  }
+
+  // ---- Scroll a column of 10,000 open cards (all in the first stage) from top to bottom
+  // over about 3 s, one step per frame, watching for long tasks.
+  const scroll = await (async () => {
+    const textOne = backupText(10_000, 1, { oneStage: true });
+    const { context, page } = await benchContext(browser, ['app']);
+    try {
+      await page.goto('./');
+      await openBackups(page);
+      await chooseBackupFile(page, 'one-stage-10000.json', textOne);
+      await importPreview(page).getByRole('button', { name: REPLACE, exact: true }).click();
+      await expect(backupPanel(page).getByText(DONE_TEXT)).toBeVisible({ timeout: 120_000 });
+      await storageSettled(page);
+      await page.reload(); // a board as it starts, not one just imported
+      await expect(page.locator('li.card').first()).toBeVisible({ timeout: 60_000 });
+      await page.waitForTimeout(1000); // let start-up work finish
+      return await page.evaluate(async (duration) => {
+        const column = document.querySelector('section.column')!;
+        const first = column.querySelector('li.card')!;
+        let scroller: Element | null = first.parentElement;
+        while (scroller) {
+          const overflow = getComputedStyle(scroller).overflowY;
+          if (/(auto|scroll)/.test(overflow) && scroller.scrollHeight > scroller.clientHeight) break;
+          scroller = scroller.parentElement;
+        }
+        const el = scroller ?? document.scrollingElement!;
+        const what = el === document.scrollingElement ? 'the page' : `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')}`;
+        const tasks: PerformanceEntry[] = [];
+        const observer = new PerformanceObserver((entries) => tasks.push(...entries.getEntries()));
+        observer.observe({ type: 'longtask', buffered: true });
+        // Long animation frames too (a frame's tasks, rendering included, over 50 ms), where
+        // the browser reports them.
+        const frames50: PerformanceEntry[] = [];
+        const loaf = new PerformanceObserver((entries) => frames50.push(...entries.getEntries()));
+        const hasLoaf = PerformanceObserver.supportedEntryTypes.includes('long-animation-frame');
+        if (hasLoaf) loaf.observe({ type: 'long-animation-frame', buffered: true });
+        const frame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+        const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+        // The observer is checked first: a task of 80 ms, made on purpose, must be seen. (In
+        // a timer: the task Playwright's evaluate itself runs in is not reported.)
+        let busy = 0;
+        setTimeout(() => {
+          busy = performance.now();
+          while (performance.now() - busy < 80);
+        }, 0);
+        await pause(300);
+        const calibrated = [...tasks, ...observer.takeRecords()].some((t) => t.startTime >= busy - 5 && t.duration >= 75);
+        await frame();
+        const height = el.scrollHeight;
+        const t0 = performance.now();
+        const frames: number[] = [];
+        for (;;) {
+          const now = await frame();
+          frames.push(now);
+          const p = Math.min(1, (now - t0) / duration);
+          el.scrollTop = p * (el.scrollHeight - el.clientHeight);
+          if (p >= 1) break;
+        }
+        await pause(500); // the last step's work, and its report
+        tasks.push(...observer.takeRecords());
+        observer.disconnect();
+        frames50.push(...loaf.takeRecords());
+        loaf.disconnect();
+        const during = tasks.filter((t) => t.startTime >= t0);
+        const longFrames = frames50.filter((f) => f.startTime >= t0);
+        const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+        const count = Number((column.querySelector('.count')?.textContent ?? '').replace(/\D/g, ''));
+        return {
+          what,
+          height,
+          bottom: Math.abs(el.scrollTop + el.clientHeight - el.scrollHeight) <= 2,
+          longTasks: during.length,
+          longest: Math.max(0, ...during.map((t) => t.duration)),
+          calibrated,
+          longFrames: hasLoaf ? longFrames.length : -1,
+          longestFrame: Math.max(0, ...longFrames.map((f) => f.duration)),
+          frames: frames.length,
+          worstFrameGap: Math.max(0, ...gaps),
+          slowFrames: gaps.filter((g) => g > 50).length,
+          inDom: column.querySelectorAll('li.card').length,
+          inColumn: count,
+          showMore: Array.from(column.querySelectorAll('button')).some((b) => /^Show more/.test(b.textContent ?? '')),
+        };
+      }, SCROLL_MS);
+    } finally {
+      await context.close();
+    }
+  })();
+  expect(scroll.inColumn, 'open deals in the one-stage column').toBe(10_000);
+  expect(scroll.calibrated, 'the long-task observer saw a task made on purpose').toBe(true);
+
+  // ---- The quota itself: 20,000 realistic deals (another seed), imported for real.
+  const quota20k = await (async () => {
+    const { context, page } = await benchContext(browser, ['app']);
+    try {
+      await page.goto('./');
+      await openBackups(page);
+      await chooseBackupFile(page, 'generated-20000.json', JSON.stringify(generateBackup(20_000, 2)));
+      await importPreview(page).getByRole('button', { name: REPLACE, exact: true }).click();
+      const done = backupPanel(page).getByText(DONE_TEXT);
+      const refused = backupPanel(page).getByRole('alert');
+      await expect(done.or(refused)).toBeVisible({ timeout: 180_000 });
+      await storageSettled(page);
+      const accepted = await done.isVisible();
+      const store = await dumpStore(page);
+      const used = await page.evaluate(() => {
+        let sum = 0;
+        for (let i = 0; i < localStorage.length; i++) {
+          const key = localStorage.key(i)!;
+          sum += key.length + localStorage.getItem(key)!.length;
+        }
+        return sum;
+      });
+      return { accepted, used, perDeal: units(store, isChunk) / 20_000, message: accepted ? '' : await refused.innerText() };
+    } finally {
+      await context.close();
+    }
+  })();
+
+  // ---- The figures, in one block.
+  const importSum = imports.map((t) => t.previewMs + t.replaceMs);
+  const importAll = imports.map((t) => t.previewMs + t.replaceMs + t.boardMs);
+  const ratio = (x: number) => `${(x / floorMs).toFixed(2)} × floor`;
+  out.push(
+    '',
+    '================ Pipewright benchmark (figures only; medians of the runs listed) ================',
+    `empty app floor   navigation -> header + screen mounted: ${ms(floorMs)}  (runs: ${list(floor)})`,
+    '',
+    `quota (>= 20,000 deals)`,
+    `  10,000 deals stored by the app: ${int(chunkUnits10k)} units in ${chunkKeys.length} chunks = ${perDeal10k.toFixed(1)} units/deal;` +
+      ` other keys ${int(fixedUnits10k)} units (${others})`,
+    `   1,000 deals: ${perDeal1k.toFixed(1)} units/deal`,
+    `  deals that fit in ${int(QUOTA_UNITS)} units at ${perDeal10k.toFixed(1)} units/deal: ${int(fit)}`,
+    `  20,000 deals imported for real: ${quota20k.accepted ? 'accepted' : `REFUSED (${quota20k.message.replace(/\s+/g, ' ')})`},` +
+      ` ${int(quota20k.used)} units used (${((100 * quota20k.used) / QUOTA_UNITS).toFixed(1)} % of the quota, ${quota20k.perDeal.toFixed(1)} units/deal)`,
+    '',
+    `start (<= 1.5 × floor)   navigation -> first card shown`,
+    `   1,000 deals: ${ms(median(start1k))} = ${ratio(median(start1k))}  (runs: ${list(start1k)})`,
+    `  10,000 deals: ${ms(median(start10k))} = ${ratio(median(start10k))}  (runs: ${list(start10k)}; header + screen at ${ms(median(app10k))})`,
+    '',
+    `move one card at 10,000 deals (key -> stored <= 16 ms; next frame <= 33 ms), Shift+ArrowRight, ${MOVES} cards`,
+    `  key -> stored:     ${ms(median(stored))}  (runs: ${stored.map((x) => x.toFixed(1)).join(', ')})`,
+    `  key -> next frame: ${ms(median(frame))}  (runs: ${frame.map((x) => x.toFixed(1)).join(', ')})`,
+    `  keys written per move: ${writesPerMove.map((k) => k.join('+')).join(', ')}`,
+    '',
+    `import a 10,000-deal backup (${(Buffer.byteLength(text10k) / 1e6).toFixed(1)} MB), file chosen -> board shown (<= 500 ms)`,
+    `  file chosen -> preview:     ${ms(median(imports.map((t) => t.previewMs)))}  (runs: ${list(imports.map((t) => t.previewMs))})`,
+    `  Replace -> done and stored: ${ms(median(imports.map((t) => t.replaceMs)))}  (runs: ${list(imports.map((t) => t.replaceMs))};` +
+      ` text shown ${list(imports.map((t) => t.doneMs))}, last write ${list(imports.map((t) => t.writesMs))})`,
+    `  sum of the two:             ${ms(median(importSum))}  (runs: ${list(importSum)})`,
+    `  close Backups -> board:     ${ms(median(imports.map((t) => t.boardMs)))}  (runs: ${list(imports.map((t) => t.boardMs))})`,
+    `  all three (the app's time from file chosen to board shown, the user's clicks left out): ${ms(median(importAll))}`,
+    '',
+    `scroll a 10,000-card column (no long task over 50 ms), ${SCROLL_MS / 1000} s top to bottom, one step a frame`,
+    `  long tasks: ${scroll.longTasks}, longest ${ms(scroll.longest)}` +
+      (scroll.longFrames >= 0 ? `; long animation frames: ${scroll.longFrames}, longest ${ms(scroll.longestFrame)}` : ''),
+    `  ${scroll.frames} frames, ${scroll.slowFrames} of them over 50 ms after the one before, worst gap ${ms(scroll.worstFrameGap)}`,
+    `  scrolled ${scroll.what}, ${int(scroll.height)} px tall, bottom reached: ${scroll.bottom ? 'yes' : 'no'};` +
+      ` cards in the DOM ${int(scroll.inDom)} of ${int(scroll.inColumn)} in the column${scroll.showMore ? ' (the rest behind "Show more")' : ''}`,
+    '==================================================================================================',
   );
-  // Behaviour, not speed: one deal changed, so one deal was written, and the cards that
-  // did not change were not re-created.
-  expect(afterMove.writes).toEqual(['pipewright.deal.d0']);
-  expect(afterMove.kept).toBeGreaterThanOrEqual(afterMove.total - 2);
+  console.log(out.join('\n'));
 });
