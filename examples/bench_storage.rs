@@ -46,7 +46,10 @@ fn main() {
     let mut loaded = None;
     for _ in 0..5 {
         let start = Instant::now();
-        let l = codec::load(store.iter().map(|(k, v)| (k.as_str(), v.as_str())), Lang::En);
+        let l = codec::load(
+            store.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            Lang::En,
+        );
         load_runs.push(start.elapsed().as_secs_f64() * 1e3);
         loaded = Some(l);
     }

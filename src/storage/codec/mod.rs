@@ -475,10 +475,11 @@ fn migration(
             // revision of it the chunk has.
             if legacy_ids.contains(&deal.id) && bucket_of_key(key).is_none() {
                 let stored = loaded.saved.deal_revs.get(&deal.id).copied();
-                changed
-                    .entry(bucket)
-                    .or_default()
-                    .push((deal.id.clone(), stored, Some(deal.clone())));
+                changed.entry(bucket).or_default().push((
+                    deal.id.clone(),
+                    stored,
+                    Some(deal.clone()),
+                ));
             }
         }
     }
@@ -683,12 +684,7 @@ pub struct ChunkWrite {
     pub changed: Vec<Change>,
 }
 
-fn chunk_write(
-    bucket: u32,
-    deals: &[&Deal],
-    saved: &Saved,
-    changed: Vec<Change>,
-) -> ChunkWrite {
+fn chunk_write(bucket: u32, deals: &[&Deal], saved: &Saved, changed: Vec<Change>) -> ChunkWrite {
     ChunkWrite {
         bucket,
         key: chunk_key(bucket),
@@ -725,16 +721,21 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     if saved.deal_revs.len() > still_stored {
         for (id, rev) in &saved.deal_revs {
             if !present.contains(id.as_str()) {
-                touched
-                    .entry(bucket_of(id, buckets))
-                    .or_default()
-                    .push((id.clone(), Some(*rev), None));
+                touched.entry(bucket_of(id, buckets)).or_default().push((
+                    id.clone(),
+                    Some(*rev),
+                    None,
+                ));
             }
         }
     }
-    let meta_changed = saved.meta_parts.as_ref().is_none_or(|(pipelines, reasons)| {
-        *pipelines != ws.pipelines || *reasons != ws.lost_reasons
-    }) && !saved.protected.iter().any(|k| k == META_KEY);
+    let meta_changed = saved
+        .meta_parts
+        .as_ref()
+        .is_none_or(|(pipelines, reasons)| {
+            *pipelines != ws.pipelines || *reasons != ws.lost_reasons
+        })
+        && !saved.protected.iter().any(|k| k == META_KEY);
     let meta_write = meta_changed.then(|| Write::Meta {
         value: encode_meta(&ws.pipelines, &ws.lost_reasons, buckets),
         expect: saved.meta.clone(),

@@ -53,7 +53,10 @@ pub fn is_packed(raw: &str) -> bool {
 
 /// Compresses `text` and packs it.
 pub fn pack_text(text: &str) -> String {
-    pack_bytes(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), LEVEL))
+    pack_bytes(&miniz_oxide::deflate::compress_to_vec(
+        text.as_bytes(),
+        LEVEL,
+    ))
 }
 
 /// The text a packed value holds.
