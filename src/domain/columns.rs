@@ -60,50 +60,45 @@ impl Columns {
         self.generation += 1;
         let generation = self.generation;
         let mut changed = BTreeSet::new();
+        // Cards leave their columns first; cards that arrive are added after, by binary
+        // insertion, or all at once and one sort when many arrive (a load, an import).
+        let mut arriving: HashMap<StageId, Vec<Entry>> = HashMap::new();
         for (pos, deal) in ws.deals.iter().enumerate() {
-            match self.slots.get_mut(&deal.id) {
+            let column = || {
+                deal.status
+                    .is_open()
+                    .then(|| (deal.stage_id.clone(), deal.rank))
+            };
+            let slot = match self.slots.get_mut(&deal.id) {
                 Some(slot) if slot.rev == deal.rev => {
                     slot.pos = pos;
                     slot.seen = generation;
+                    continue;
                 }
                 Some(slot) => {
-                    let old = slot.column.take();
-                    slot.rev = deal.rev;
-                    slot.pos = pos;
-                    slot.seen = generation;
-                    slot.column = deal
-                        .status
-                        .is_open()
-                        .then(|| (deal.stage_id.clone(), deal.rank));
-                    let new = slot.column.clone();
-                    if let Some((stage, rank)) = old {
+                    if let Some((stage, rank)) = slot.column.take() {
                         remove(&mut self.columns, &stage, rank, &deal.id);
                         changed.insert(stage);
                     }
-                    if let Some((stage, rank)) = new {
-                        insert(&mut self.columns, &stage, rank, deal);
-                        changed.insert(stage);
-                    }
+                    slot.rev = deal.rev;
+                    slot.pos = pos;
+                    slot.seen = generation;
+                    slot.column = column();
+                    slot
                 }
-                None => {
-                    let column = deal
-                        .status
-                        .is_open()
-                        .then(|| (deal.stage_id.clone(), deal.rank));
-                    if let Some((stage, rank)) = &column {
-                        insert(&mut self.columns, stage, *rank, deal);
-                        changed.insert(stage.clone());
-                    }
-                    self.slots.insert(
-                        deal.id.clone(),
-                        Slot {
-                            column,
-                            rev: deal.rev,
-                            pos,
-                            seen: generation,
-                        },
-                    );
-                }
+                None => self.slots.entry(deal.id.clone()).or_insert(Slot {
+                    column: column(),
+                    rev: deal.rev,
+                    pos,
+                    seen: generation,
+                }),
+            };
+            if let Some((stage, rank)) = &slot.column {
+                arriving.entry(stage.clone()).or_default().push(Entry {
+                    rank: *rank,
+                    id: deal.id.clone(),
+                    rev: deal.rev,
+                });
             }
         }
         if self.slots.len() > ws.deals.len() {
@@ -119,27 +114,27 @@ impl Columns {
                 keep
             });
         }
+        for (stage, entries) in arriving {
+            let column = self.columns.entry(stage.clone()).or_default();
+            if entries.len() > 16 {
+                column.extend(entries);
+                column.sort_by(|a, b| order(a, b.rank, &b.id));
+            } else {
+                for entry in entries {
+                    let at = column
+                        .binary_search_by(|e| order(e, entry.rank, &entry.id))
+                        .unwrap_or_else(|at| at);
+                    column.insert(at, entry);
+                }
+            }
+            changed.insert(stage);
+        }
         changed
     }
 }
 
 fn order(entry: &Entry, rank: i64, id: &DealId) -> std::cmp::Ordering {
     entry.rank.cmp(&rank).then_with(|| entry.id.cmp(id))
-}
-
-fn insert(columns: &mut HashMap<StageId, Vec<Entry>>, stage: &StageId, rank: i64, deal: &Deal) {
-    let column = columns.entry(stage.clone()).or_default();
-    let at = column
-        .binary_search_by(|e| order(e, rank, &deal.id))
-        .unwrap_or_else(|at| at);
-    column.insert(
-        at,
-        Entry {
-            rank,
-            id: deal.id.clone(),
-            rev: deal.rev,
-        },
-    );
 }
 
 fn remove(columns: &mut HashMap<StageId, Vec<Entry>>, stage: &StageId, rank: i64, id: &DealId) {

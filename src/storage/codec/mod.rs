@@ -382,10 +382,19 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
         loaded.ws.lost_reasons = parts.lost_reasons;
     }
     let stored_pipelines = loaded.ws.pipelines.clone();
-    let mut deals: Vec<(String, Deal, bool)> = found.into_values().collect();
+    // Where each loaded deal came from (its key, and whether the key holds others), in the
+    // order of `loaded.ws.deals`. The deals themselves move, never copied.
+    let mut sources: Vec<(String, bool)> = Vec::with_capacity(found.len());
+    loaded.ws.deals = found
+        .into_values()
+        .map(|(key, deal, shared)| {
+            sources.push((key, shared));
+            deal
+        })
+        .collect();
     loop {
+        // Recovery adds pipelines and stages and never changes a deal.
         loaded.ws.pipelines.clone_from(&stored_pipelines);
-        loaded.ws.deals = deals.iter().map(|(_, deal, _)| deal.clone()).collect();
         loaded.recovered = recover(&mut loaded.ws, lang);
         let mut checker = DealChecker::new(&loaded.ws.pipelines);
         let refused: Vec<(usize, ImportError)> = loaded
@@ -401,7 +410,8 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
         // Refused deals are kept raw, not loaded; recover again without them, so no
         // recovered pipeline or stage is made for a deal that is not there.
         for (idx, err) in refused.into_iter().rev() {
-            let (key, deal, shared) = deals.remove(idx);
+            let deal = loaded.ws.deals.remove(idx);
+            let (key, shared) = sources.remove(idx);
             let in_chunk = bucket_of_key(&key).is_some();
             loaded.unreadable.push(Unread {
                 key,
@@ -413,7 +423,7 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
     }
     loaded.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
     // What is stored in format 2, as this tab now knows it.
-    for (_, deal, _) in &deals {
+    for deal in &loaded.ws.deals {
         if let Some(rev) = chunk_revs.get(&deal.id) {
             loaded.saved.deal_revs.insert(deal.id.clone(), *rev);
         }
@@ -423,7 +433,7 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
             loaded.saved.meta_parts = Some((parts.pipelines.clone(), parts.lost_reasons.clone()));
         }
     }
-    loaded.migration = migration(&loaded, &deals, &legacy_keys, legacy_meta_key, stored_meta);
+    loaded.migration = migration(&loaded, &sources, &legacy_keys, legacy_meta_key, stored_meta);
     loaded
 }
 
@@ -439,7 +449,7 @@ fn unread(key: &str, reason: DecodeError) -> Unread {
 /// The writes that move what is left of a format-1 store to format 2, or `None`.
 fn migration(
     loaded: &Loaded,
-    deals: &[(String, Deal, bool)],
+    sources: &[(String, bool)],
     legacy_keys: &[(String, DealId)],
     legacy_meta_key: Option<String>,
     stored_meta: Option<Meta>,
@@ -467,7 +477,7 @@ fn migration(
     }
     let legacy_ids: HashSet<&DealId> = legacy_readable.iter().map(|(_, id)| id).collect();
     let mut changed: BTreeMap<u32, Vec<Change>> = BTreeMap::new();
-    for (key, deal, _) in deals {
+    for ((key, _), deal) in sources.iter().zip(&loaded.ws.deals) {
         let bucket = bucket_of(&deal.id, buckets);
         if let Some((list, _)) = by_bucket.get_mut(&bucket) {
             list.push(deal);
