@@ -79,7 +79,7 @@ test('an import that does not fit is refused before anything is written, with th
   for (const choice of ['Replace everything I have now', 'Add beside my pipelines']) {
     await chooseBackupFile(page, 'big.json', text);
     await preview.getByRole('button', { name: choice, exact: true }).click();
-    const alert = backupPanel(page).getByRole('alert');
+    const alert = backupPanel(page).getByRole('alert').filter({ hasText: 'This backup needs' });
     await expect(alert).toContainText(/This backup needs about \d+\.\d MB of storage; this browser has room for \d+\.\d MB\./);
     await expect(alert).toContainText('Nothing was imported, and your data is unchanged.');
     expect(await storageSnapshot(page)).toEqual(before);
@@ -89,4 +89,25 @@ test('an import that does not fit is refused before anything is written, with th
   await page.evaluate(() => {
     for (const key of Object.keys(localStorage)) if (key.startsWith('filler.')) localStorage.removeItem(key);
   });
+});
+
+test('the backup screen shows how full storage is, warns from 80 %, and whether the browser keeps the data', async ({ page }) => {
+  await open(page);
+  await createPipeline(page, 'Startup', true);
+  await openBackups(page);
+  const health = page.getByRole('region', { name: 'Storage in this browser' });
+  await expect(health).toContainText(/Pipewright's data takes \d+\.\d MB of this browser's 10\.5 MB \(\d+%\)\./);
+  await expect(health.getByRole('meter')).toBeVisible();
+  await expect(health).toContainText(/The browser (has promised|may clear|did not promise)|This browser does not say/);
+  await expect(health.getByRole('alert')).toHaveCount(0);
+  // Someone else's data fills 85 % of the room.
+  await page.evaluate(() => localStorage.setItem('filler', 'x'.repeat(Math.floor(5_242_880 * 0.85))));
+  await closeBackups(page);
+  await quickAdd(page, 'Lead generation', 'One more', '5');
+  await openBackups(page);
+  await expect(health).toContainText(/Other data of this site takes [\d.]+ MB of the same room\./);
+  await expect(health.getByRole('alert')).toContainText(/Storage is 8\d% full\./);
+  await page.getByRole('button', { name: 'Norsk' }).click();
+  await expect(page.getByRole('region', { name: 'Lagring i denne nettleseren' }).getByRole('alert')).toContainText(/Lagringen er 8\d\s%/);
+  await page.evaluate(() => localStorage.removeItem('filler'));
 });

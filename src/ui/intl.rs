@@ -110,6 +110,20 @@ pub fn month(lang: Lang, month: crate::domain::metrics::YearMonth) -> String {
     })
 }
 
+/// A share as a percentage in the locale ("45 %" in nb, "45%" in en), whole percents.
+pub fn percent(lang: Lang, share: f64) -> String {
+    let formatter = js_sys::Intl::NumberFormat::new(
+        &locales(lang),
+        &options(&[("style", "percent"), ("maximumFractionDigits", "0")]),
+    );
+    formatter
+        .format()
+        .call1(&formatter, &JsValue::from_f64(share))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{:.0} %", share * 100.0))
+}
+
 /// A plain number in the locale ("12 345" in nb).
 pub fn number(lang: Lang, value: f64) -> String {
     js_sys::Number::from(value)

@@ -3,6 +3,7 @@
 //! undo. Parsing and validation are `crate::backup`'s; nothing stored changes until the
 //! file has been fully validated and the user has chosen.
 
+mod health;
 mod panel;
 mod reminder;
 

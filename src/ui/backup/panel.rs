@@ -43,6 +43,7 @@ pub fn BackupPanel() -> impl IntoView {
             <p class="lead">{move || t(lang.get(), "backup.intro")}</p>
             <p class="last-backup">{last_backup}</p>
             <ExportButtons/>
+            <super::health::StorageHealth/>
             <h3>{move || t(lang.get(), "backup.import_heading")}</h3>
             <p class="hint">{import_hint}</p>
             <div class="field">
