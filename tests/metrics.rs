@@ -355,6 +355,72 @@ fn forecast_adds_won_and_weighted_open_per_month_and_currency() {
 }
 
 #[test]
+fn forecast_looks_ahead_from_a_period_that_holds_today_and_sums_this_quarter_and_the_next() {
+    let ws = forecast_dataset();
+    // Today is 15 January: the period January–February reaches June.
+    let all = insights(
+        &ws,
+        "p",
+        period(date(2026, 1, 1), date(2026, 2, 28)),
+        midnight(2026, 1, 15),
+    )
+    .expect("pipeline p");
+    assert_eq!(
+        all.forecast_period,
+        period(date(2026, 1, 1), date(2026, 6, 30))
+    );
+    let months: Vec<(i32, u32)> = all
+        .forecast
+        .iter()
+        .filter(|r| r.currency.code() == "NOK")
+        .map(|r| (r.month.year, r.month.month))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            (2026, 1),
+            (2026, 2),
+            (2026, 3),
+            (2026, 4),
+            (2026, 5),
+            (2026, 6)
+        ]
+    );
+    // March is now in view: open-mar, 1,000.05 EUR at 70 % = 70,004 minor.
+    assert_eq!(
+        row(&all.forecast, 2026, 3, "EUR").weighted_open_minor,
+        70_004
+    );
+    // A period wholly in the past is left as it is.
+    let past = insights(&ws, "p", january_2026(), midnight(2026, 6, 1)).expect("pipeline p");
+    assert_eq!(past.forecast_period, january_2026());
+
+    // This quarter (January–March), per currency, worked by hand:
+    //   NOK: won 100,000.00 (won-jan) + open 20,000.00 (open-jan) + 2,500.00 (open-feb)
+    //   EUR: won 5,000.00 (won-feb) + open 700.04 (open-feb-eur) + 700.04 (open-mar)
+    // The next quarter (April–June) has nothing, in the pipeline's currency.
+    let quarter = |current: bool, code: &str| {
+        all.quarters
+            .iter()
+            .find(|q| q.current == current && q.currency.code() == code)
+            .unwrap_or_else(|| panic!("a quarter row for {code}"))
+    };
+    let nok = quarter(true, "NOK");
+    assert_eq!(nok.quarter, period(date(2026, 1, 1), date(2026, 3, 31)));
+    assert_eq!(
+        (nok.won_minor, nok.weighted_open_minor),
+        (10_000_000, 2_250_000)
+    );
+    assert_eq!(nok.total_minor(), 12_250_000);
+    let eur = quarter(true, "EUR");
+    assert_eq!((eur.won_minor, eur.weighted_open_minor), (500_000, 140_008));
+    let next = quarter(false, "NOK");
+    assert_eq!(next.quarter, period(date(2026, 4, 1), date(2026, 6, 30)));
+    assert_eq!((next.won_minor, next.weighted_open_minor), (0, 0));
+    assert_eq!(all.quarters.iter().filter(|q| !q.current).count(), 1);
+}
+
+#[test]
 fn forecast_counts_only_dates_inside_a_partial_month() {
     let ws = forecast_dataset();
     // 15 January to 10 February: the 10 January win and 15 and 20 February closes fall out.
@@ -1257,7 +1323,8 @@ fn insights_for_a_missing_pipeline_is_none() {
 fn an_empty_pipeline_gives_empty_figures_and_no_data() {
     let ws = workspace(pipeline(&[("a", 10), ("b", 50)]), Vec::new());
     let all = insights(&ws, "p", january_2026(), midnight(2026, 1, 15)).expect("pipeline p");
-    assert_eq!(all.forecast.len(), 1);
+    // January holds today, so the forecast reaches five months ahead: a bar a month.
+    assert_eq!(all.forecast.len(), 6);
     assert!(all
         .funnel
         .iter()

@@ -46,7 +46,15 @@ test('the insight view shows every section with text alternatives and follows a 
   await expect(chart).toHaveAttribute('aria-label', /won and .* weighted open, .* in all\. The largest month is /);
   await expect(chart.locator('title')).toHaveText(/^Bar chart of the forecast by month in EUR, /);
   const forecastTable = page.getByRole('table', { name: 'Forecast by month in EUR' });
-  await expect(forecastTable.locator('tbody tr')).toHaveCount(12);
+  // The last 12 months, and the five months ahead where open deals are expected to close.
+  await expect(forecastTable.locator('tbody tr')).toHaveCount(17);
+  await expect(page.getByText(/^The forecast looks ahead to the end of \S+ \d{4}, where open deals are expected to close\.$/)).toBeVisible();
+  // This quarter and the next, above the chart.
+  const quarters = page.getByRole('table', { name: 'This quarter and the next' });
+  await expect(quarters.locator('tbody tr')).toHaveCount(2);
+  await expect(quarters.locator('tbody tr').first().getByRole('rowheader')).toHaveText(/^This quarter \(\S+ \d{4}–\S+ \d{4}\)$/);
+  await expect(quarters.locator('tbody tr').nth(1).getByRole('rowheader')).toHaveText(/^Next quarter \(/);
+  await expect(page.getByRole('region', { name: 'This quarter and the next' })).toHaveAttribute('tabindex', '0');
   await expect(forecastTable.getByRole('columnheader', { name: 'Month' })).toBeVisible();
   // Both won deals closed within the last 12 months: 300,000 + 75,000.
   await expect(forecastTable.locator('tfoot td').first()).toHaveText(moneyText('{€375,000}'));

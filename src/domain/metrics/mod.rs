@@ -51,7 +51,12 @@ pub struct Insights {
     pub pipeline_id: PipelineId,
     pub period: Period,
     pub now: DateTime<Utc>,
+    /// The months the forecast covers: the period, reaching [`FORECAST_MONTHS_AHEAD`] months
+    /// past the current one when the period holds today.
+    pub forecast_period: Period,
     pub forecast: Vec<ForecastRow>,
+    /// The forecast summed over this calendar quarter and the next, per currency.
+    pub quarters: Vec<QuarterForecast>,
     /// Open deals the forecast cannot place, for lack of an expected close date.
     pub open_deals_without_expected_close: usize,
     pub funnel: Vec<StageFunnel>,
@@ -64,6 +69,27 @@ pub struct Insights {
     pub lost_reasons: Vec<LostReasonRow>,
     pub attention: Vec<AttentionDeal>,
     pub probability_check: Vec<StageProbabilityCheck>,
+}
+
+/// How many months past the current one the forecast reaches, when the period holds today.
+pub const FORECAST_MONTHS_AHEAD: u32 = 5;
+
+/// The forecast of a calendar quarter in one currency: won, plus open deals weighted by
+/// their probability, with an expected close in the quarter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuarterForecast {
+    pub quarter: Period,
+    /// `true` for the quarter that holds `now`, `false` for the next one.
+    pub current: bool,
+    pub currency: crate::domain::money::Currency,
+    pub won_minor: i64,
+    pub weighted_open_minor: i64,
+}
+
+impl QuarterForecast {
+    pub fn total_minor(&self) -> i64 {
+        self.won_minor.saturating_add(self.weighted_open_minor)
+    }
 }
 
 /// Every insight figure for a pipeline over a period, as metrics.md defines them (each
@@ -84,11 +110,39 @@ pub fn insights(
     let average_deal_size = prepared.average_deal_size(&won_sums);
     let sales_cycle = prepared.sales_cycle(&period);
     let velocity = prepared.velocity(&win_rate, &won_sums, &sales_cycle);
+    let forecast_period = period.reaching_ahead(now, FORECAST_MONTHS_AHEAD);
+    let mut quarters = Vec::new();
+    for (quarter, current) in [
+        (Period::this_quarter(now), true),
+        (Period::next_quarter(now), false),
+    ] {
+        let mut sums: Vec<QuarterForecast> = Vec::new();
+        for row in prepared.forecast_by_month(&quarter) {
+            match sums.iter_mut().find(|q| q.currency == row.currency) {
+                Some(sum) => {
+                    sum.won_minor = sum.won_minor.saturating_add(row.won_minor);
+                    sum.weighted_open_minor = sum
+                        .weighted_open_minor
+                        .saturating_add(row.weighted_open_minor);
+                }
+                None => sums.push(QuarterForecast {
+                    quarter,
+                    current,
+                    currency: row.currency.clone(),
+                    won_minor: row.won_minor,
+                    weighted_open_minor: row.weighted_open_minor,
+                }),
+            }
+        }
+        quarters.extend(sums);
+    }
     Some(Insights {
         pipeline_id: pipeline.id.clone(),
         period,
         now,
-        forecast: prepared.forecast_by_month(&period),
+        forecast_period,
+        forecast: prepared.forecast_by_month(&forecast_period),
+        quarters,
         open_deals_without_expected_close: prepared.open_deals_without_expected_close(),
         funnel: prepared.funnel(&period),
         bottleneck: bottleneck(&time_in_stage),

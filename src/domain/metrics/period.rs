@@ -75,6 +75,35 @@ impl Period {
         }
     }
 
+    /// The period, reaching at least `months_ahead` whole months past the month of `now`
+    /// when it holds today: the forecast looks ahead, where the deals expected to close
+    /// are. A period entirely in the past (or the future) is left as it is.
+    pub fn reaching_ahead(&self, now: DateTime<Utc>, months_ahead: u32) -> Period {
+        let today = now.date_naive();
+        if !self.contains(today) {
+            return *self;
+        }
+        let ahead = YearMonth::of(today)
+            .first_day()
+            .checked_add_months(Months::new(months_ahead))
+            .map_or(self.end, |first| YearMonth::of(first).last_day());
+        Period {
+            start: self.start,
+            end: self.end.max(ahead),
+        }
+    }
+
+    /// The calendar quarter after the one that holds `now`.
+    pub fn next_quarter(now: DateTime<Utc>) -> Period {
+        let this = Period::this_quarter(now);
+        let start = this.end.succ_opt().unwrap_or(this.end);
+        let end = start
+            .checked_add_months(Months::new(3))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX);
+        Period { start, end }
+    }
+
     /// A period the user picked. Both dates are included.
     pub fn custom(start: NaiveDate, end: NaiveDate) -> Result<Period, PeriodError> {
         if start > end {

@@ -11,6 +11,15 @@ use crate::ui::intl;
 use leptos::prelude::*;
 
 pub fn forecast_body(lang: Lang, report: &Report) -> AnyView {
+    let figures = &report.figures;
+    let ahead = (figures.forecast_period.end > figures.period.end).then(|| {
+        let last = crate::domain::metrics::YearMonth::of(figures.forecast_period.end);
+        view! {
+            <p class="hint">
+                {tf(lang, "insights.forecast.ahead", &[("month", &intl::month(lang, last))])}
+            </p>
+        }
+    });
     let charts = forecast_charts(&report.figures.forecast)
         .iter()
         .map(|chart| forecast_chart(lang, chart))
@@ -21,10 +30,69 @@ pub fn forecast_body(lang: Lang, report: &Report) -> AnyView {
         view! { <p class="hint">{text}</p> }
     });
     view! {
+        {quarter_table(lang, report)}
+        {ahead}
         {charts}
         {note}
     }
     .into_any()
+}
+
+/// This quarter and the next, per currency: won, weighted open and their sum.
+fn quarter_table(lang: Lang, report: &Report) -> impl IntoView {
+    let rows = report
+        .figures
+        .quarters
+        .iter()
+        .map(|q| {
+            let key = if q.current {
+                "insights.quarter.this"
+            } else {
+                "insights.quarter.next"
+            };
+            let name = tf(
+                lang,
+                key,
+                &[
+                    (
+                        "from",
+                        &intl::month(lang, crate::domain::metrics::YearMonth::of(q.quarter.start)),
+                    ),
+                    (
+                        "to",
+                        &intl::month(lang, crate::domain::metrics::YearMonth::of(q.quarter.end)),
+                    ),
+                ],
+            );
+            view! {
+                <tr>
+                    <th scope="row">{name}</th>
+                    <td>{q.currency.code().to_string()}</td>
+                    <td class="num">{money(lang, q.won_minor, &q.currency)}</td>
+                    <td class="num">{money(lang, q.weighted_open_minor, &q.currency)}</td>
+                    <td class="num">{money(lang, q.total_minor(), &q.currency)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" tabindex="0"
+            aria-label=t(lang, "insights.quarter.caption")>
+            <table class="insight-table quarter-table">
+                <caption>{t(lang, "insights.quarter.caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t(lang, "insights.quarter.quarter")}</th>
+                        <th scope="col">{t(lang, "insights.quarter.currency")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.won")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.weighted")}</th>
+                        <th scope="col">{t(lang, "insights.forecast.total")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
 }
 
 /// The text alternative of one currency's chart: its span, totals and busiest month.
@@ -68,10 +136,11 @@ fn forecast_summary(lang: Lang, chart: &ForecastChart<'_>) -> String {
 fn forecast_chart(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
     let summary = forecast_summary(lang, chart);
     let title_text = summary.clone();
+    let hatch_id = format!("hatch-{}", chart.currency.code());
     let bars = chart
         .months
         .iter()
-        .map(|bar| month_bar(lang, bar))
+        .map(|bar| month_bar(lang, bar, &hatch_id))
         .collect_view();
     view! {
         <div class="forecast">
@@ -91,6 +160,14 @@ fn forecast_chart(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
                 preserveAspectRatio="xMidYMid meet"
             >
                 <title>{title_text}</title>
+                // Weighted open is hatched as well as lighter: told apart without colour.
+                <defs>
+                    <pattern id=hatch_id.clone() width="6" height="6" patternUnits="userSpaceOnUse"
+                        patternTransform="rotate(45)">
+                        <rect class="hatch-ground" width="6" height="6"/>
+                        <line class="hatch-line" x1="0" y1="0" x2="0" y2="6"/>
+                    </pattern>
+                </defs>
                 {bars}
                 <line
                     class="chart-axis"
@@ -105,7 +182,7 @@ fn forecast_chart(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
     }
 }
 
-fn month_bar(lang: Lang, bar: &MonthBar<'_>) -> impl IntoView {
+fn month_bar(lang: Lang, bar: &MonthBar<'_>, hatch_id: &str) -> impl IntoView {
     let label = bar.label.map(|label| {
         view! {
             <text
@@ -129,6 +206,7 @@ fn month_bar(lang: Lang, bar: &MonthBar<'_>) -> impl IntoView {
         />
         <rect
             class="bar-weighted"
+            fill=format!("url(#{hatch_id})")
             x=format!("{:.2}", bar.x)
             y=format!("{:.2}", bar.weighted.y)
             width=format!("{:.2}", bar.width)
