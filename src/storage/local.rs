@@ -182,17 +182,21 @@ pub fn migrate(
         }
     }
     if let Some(meta) = migration.meta {
-        match get(codec::META_KEY)? {
-            // Another tab finished first: its record stands.
-            Some(stored) => codec::record_meta(saved, &stored),
-            None => {
-                set(codec::META_KEY, &meta)?;
-                codec::record_meta(saved, &meta);
-            }
+        let stored = get(codec::META_KEY)?;
+        // Nothing there, or the unreadable value this tab saw and kept aside: the format-1
+        // record's content goes in. A readable record another tab wrote meanwhile stands.
+        let ours = stored.is_none()
+            || (stored == saved.meta && !saved.protected.iter().any(|k| k == codec::META_KEY));
+        if ours {
+            set(codec::META_KEY, &meta)?;
+            codec::record_meta(saved, &meta);
+        } else if let Some(stored) = stored.filter(|s| codec::decode_meta(s).is_ok()) {
+            codec::record_meta(saved, &stored);
         }
     }
     if let Some(key) = migration.legacy_meta {
-        if get(codec::META_KEY)?.is_some() {
+        // The format-1 record goes only once a readable format-2 one holds its place.
+        if get(codec::META_KEY)?.is_some_and(|stored| codec::decode_meta(&stored).is_ok()) {
             remove(&key)?;
         }
     }

@@ -61,9 +61,7 @@ struct ChunkOut<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChunkIn {
-    #[allow(dead_code)]
     format: String,
-    #[allow(dead_code)]
     version: u32,
     deals: Vec<Deal>,
 }
@@ -126,6 +124,24 @@ fn check_envelope(raw: &str, expected: &'static str, known: u32) -> Result<(), D
     match envelope.version {
         Some(v) if v > known => Err(DecodeError::NewerVersion { found: v, known }),
         Some(v) if v == known => Ok(()),
+        _ => Err(DecodeError::WrongFormat { expected }),
+    }
+}
+
+/// Whether a parsed record's format and version are the ones this app reads: a newer
+/// version may keep the old shape and change what it means, so parsing is not enough.
+fn check_parsed(
+    format: &str,
+    version: u32,
+    expected: &'static str,
+    known: u32,
+) -> Result<(), DecodeError> {
+    if format != expected {
+        return Err(DecodeError::WrongFormat { expected });
+    }
+    match version {
+        v if v == known => Ok(()),
+        v if v > known => Err(DecodeError::NewerVersion { found: v, known }),
         _ => Err(DecodeError::WrongFormat { expected }),
     }
 }
@@ -197,6 +213,7 @@ pub struct Meta {
 
 pub fn decode_meta(raw: &str) -> Result<Meta, DecodeError> {
     let record: MetaRecord = parse_record(raw, META_FORMAT, STORE_VERSION)?;
+    check_parsed(&record.format, record.version, META_FORMAT, STORE_VERSION)?;
     if !(1..=65_536).contains(&record.buckets) {
         return Err(DecodeError::Invalid("bucket count out of range".into()));
     }
@@ -252,6 +269,7 @@ pub fn encode_chunk(deals: &[&Deal]) -> String {
 pub fn decode_chunk(raw: &str) -> Result<Vec<Deal>, DecodeError> {
     let json = pack::unpack_text(raw).map_err(|e| DecodeError::Invalid(e.to_string()))?;
     let record: ChunkIn = parse_record(&json, CHUNK_FORMAT, STORE_VERSION)?;
+    check_parsed(&record.format, record.version, CHUNK_FORMAT, STORE_VERSION)?;
     Ok(record.deals)
 }
 
@@ -318,7 +336,11 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
             // unreadable value is kept aside first).
             loaded.saved.meta = Some(raw.to_string());
             match decode_meta(raw) {
-                Ok(parts) => meta = Some(parts),
+                Ok(parts) => {
+                    loaded.saved.meta_parts =
+                        Some((parts.pipelines.clone(), parts.lost_reasons.clone()));
+                    meta = Some(parts);
+                }
                 Err(reason) => loaded.unreadable.push(unread(key, reason)),
             }
         } else if key == v1::META_KEY {
@@ -428,12 +450,13 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
             loaded.saved.deal_revs.insert(deal.id.clone(), *rev);
         }
     }
-    if let Some(parts) = &stored_meta {
-        if loaded.saved.meta.is_some() {
-            loaded.saved.meta_parts = Some((parts.pipelines.clone(), parts.lost_reasons.clone()));
-        }
-    }
-    loaded.migration = migration(&loaded, &sources, &legacy_keys, legacy_meta_key, stored_meta);
+    loaded.migration = migration(
+        &loaded,
+        &sources,
+        &legacy_keys,
+        legacy_meta_key,
+        stored_meta,
+    );
     loaded
 }
 
@@ -501,7 +524,9 @@ fn migration(
             (chunk_write(bucket, &list, &loaded.saved, changed), keys)
         })
         .collect();
-    let has_meta_v2 = loaded.saved.meta.is_some();
+    // A readable format-2 record stands; an unreadable one (kept aside) is replaced by the
+    // format-1 record's content.
+    let has_meta_v2 = loaded.saved.meta_parts.is_some();
     Some(Migration {
         chunks,
         meta: match (&stored_meta, has_meta_v2, meta_pending) {
@@ -598,22 +623,19 @@ pub fn adopt(
     let mut changed = false;
     // Deals this tab knew were stored in the chunk and that are gone: the other tab
     // removed them. Deals this tab has not stored yet stay.
-    let gone: HashSet<DealId> = ws
-        .deals
-        .iter()
-        .filter(|d| {
-            !ids.contains(&d.id)
-                && saved.deal_revs.contains_key(&d.id)
-                && bucket_of(&d.id, saved.buckets) == bucket
-        })
-        .map(|d| d.id.clone())
+    let gone: HashSet<DealId> = saved
+        .deal_revs
+        .keys()
+        .filter(|id| !ids.contains(*id) && bucket_of(id, saved.buckets) == bucket)
+        .cloned()
         .collect();
     if !gone.is_empty() {
+        let before = ws.deals.len();
         ws.deals.retain(|d| !gone.contains(&d.id));
+        changed |= ws.deals.len() != before;
         for id in &gone {
             saved.deal_revs.remove(id);
         }
-        changed = true;
     }
     let mut position: HashMap<DealId, usize> = ws
         .deals
@@ -622,14 +644,14 @@ pub fn adopt(
         .map(|(idx, d)| (d.id.clone(), idx))
         .collect();
     for deal in trial.deals {
-        let same = position
-            .get(&deal.id)
-            .is_some_and(|&idx| ws.deals[idx].rev == deal.rev);
-        saved.deal_revs.insert(deal.id.clone(), deal.rev);
-        if same {
+        // Stored as this tab last saw it: whatever this tab has (a change or a removal not
+        // stored yet) is newer and stands. Otherwise another tab changed it: theirs.
+        if saved.deal_revs.get(&deal.id) == Some(&deal.rev) {
             continue;
         }
+        saved.deal_revs.insert(deal.id.clone(), deal.rev);
         match position.get(&deal.id) {
+            Some(&idx) if ws.deals[idx] == deal => continue,
             Some(&idx) => ws.deals[idx] = deal,
             None => {
                 position.insert(deal.id.clone(), ws.deals.len());
@@ -781,12 +803,39 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
         });
         let mut deals = by_bucket.remove(&bucket).unwrap_or_default();
         deals.sort_by(|a, b| a.id.cmp(&b.id));
-        let write = Write::Chunk(chunk_write(bucket, &deals, saved, changed));
         if meta_write.is_none() || placed {
-            writes.push(write);
-        } else {
-            after_meta.push(write);
+            writes.push(Write::Chunk(chunk_write(bucket, &deals, saved, changed)));
+            continue;
         }
+        // Some deals of this chunk need the new record (their stage is new), others need
+        // the old one gone first (a replaced workspace's deals are removed). Written in two
+        // steps around the record: first without the new deals, then with them. A deal
+        // already stored that moves to a new stage keeps it one write, after the record.
+        let is_placed = |change: &Change| {
+            change
+                .2
+                .as_ref()
+                .is_none_or(|d| stored_stages.contains(&(&d.pipeline_id, &d.stage_id)))
+        };
+        let (now, later): (Vec<Change>, Vec<Change>) = changed.into_iter().partition(is_placed);
+        if now.is_empty() || later.iter().any(|(_, expect, _)| expect.is_some()) {
+            let all = now.into_iter().chain(later).collect();
+            after_meta.push(Write::Chunk(chunk_write(bucket, &deals, saved, all)));
+            continue;
+        }
+        let new_ids: HashSet<&DealId> = later.iter().map(|(id, _, _)| id).collect();
+        let first_deals: Vec<&Deal> = deals
+            .iter()
+            .copied()
+            .filter(|d| !new_ids.contains(&d.id))
+            .collect();
+        let first = chunk_write(bucket, &first_deals, saved, now);
+        let second = ChunkWrite {
+            base: Some(value_hash(&first.value)),
+            ..chunk_write(bucket, &deals, saved, later)
+        };
+        writes.push(Write::Chunk(first));
+        after_meta.push(Write::Chunk(second));
     }
     writes.extend(meta_write);
     writes.extend(after_meta);

@@ -7,7 +7,7 @@
 //! `super::compact_legacy`): it frees room for the first format-2 chunk without ever
 //! leaving a deal unstored.
 
-use super::{check_envelope, decode_chunk, pack, DecodeError};
+use super::{check_envelope, check_parsed, decode_chunk, pack, DecodeError};
 use crate::domain::{Deal, Pipeline};
 use serde::{Deserialize, Serialize};
 
@@ -34,9 +34,7 @@ struct DealRecordOut<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DealRecordIn {
-    #[allow(dead_code)]
     format: String,
-    #[allow(dead_code)]
     version: u32,
     deal: Deal,
 }
@@ -71,6 +69,7 @@ pub fn decode_meta(raw: &str) -> Result<(Vec<Pipeline>, Vec<String>), DecodeErro
     check_envelope(raw, super::META_FORMAT, VERSION)?;
     let record: MetaRecord =
         serde_json::from_str(raw).map_err(|e| DecodeError::Invalid(e.to_string()))?;
+    check_parsed(&record.format, record.version, super::META_FORMAT, VERSION)?;
     Ok((record.pipelines, record.lost_reasons))
 }
 
@@ -88,6 +87,7 @@ pub fn decode_deal_under(id: &str, raw: &str) -> Result<Deal, DecodeError> {
                 .err()
                 .unwrap_or_else(|| DecodeError::Invalid(e.to_string()))
         })?;
+        check_parsed(&record.format, record.version, DEAL_FORMAT, VERSION)?;
         record.deal
     };
     if deal.id != id {
