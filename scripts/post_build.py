@@ -1,0 +1,121 @@
+"""Trunk's post_build hook (Trunk.toml): seals the build it runs on.
+
+Trunk runs it after it has written every file to its staging directory
+(TRUNK_STAGING_DIR) and before that directory becomes dist/. It
+
+1. puts a Content-Security-Policy <meta> first in the <head> of index.html, with the
+   SHA-256 of each inline script Trunk wrote (the module script that starts the wasm), so
+   the policy always matches the page it is in and allows no other inline code;
+2. writes into sw.js the list of every file of the build (sw.js itself aside), each with
+   its SHA-256 for subresource integrity, and a version made of them all, so the service
+   worker precaches exactly this build and a new build is a new worker.
+
+Under `trunk serve` Trunk adds its live-reload script, which the server rewrites on the
+way out, so no hash could match it: there the page gets no policy and the worker an empty
+list (it then caches nothing). Standard library only.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+# What the app needs and nothing more. Styles: the stylesheet file only; the app sets
+# style properties through the DOM (CSSOM), which a policy does not restrict. Scripts:
+# the app's own files, the hashed inline module script, and compiling WebAssembly.
+POLICY = [
+    ("default-src", ["'self'"]),
+    ("script-src", ["'self'", "{hashes}", "'wasm-unsafe-eval'"]),
+    ("style-src", ["'self'"]),
+    ("img-src", ["'self'"]),
+    ("connect-src", ["'self'"]),
+    ("worker-src", ["'self'"]),
+    ("manifest-src", ["'self'"]),
+    ("object-src", ["'none'"]),
+    ("base-uri", ["'none'"]),
+    ("form-action", ["'none'"]),
+]
+
+# Markers of Trunk's live-reload script (src/autoreload.js in Trunk 0.21).
+SERVE_MARKER = "{{__TRUNK_ADDRESS__}}"
+
+
+def fail(message: str) -> "None":
+    print(f"post_build: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def sha256_b64(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+def seal_html(html: str) -> "tuple[str, str]":
+    """index.html with its policy, and the policy."""
+    if re.search(r"http-equiv\s*=\s*[\"']?content-security-policy", html, re.I):
+        fail("index.html already has a Content-Security-Policy")
+    # Inline code a policy would have to allow by 'unsafe-inline': refuse to build instead.
+    if re.search(r"<[a-z][^>]*\s(on[a-z]+|style)\s*=", html, re.I):
+        fail("index.html has an inline event handler or style attribute; the policy allows neither")
+    if re.search(r"<style[\s>]", html, re.I):
+        fail("index.html has an inline <style>; put it in style/main.css")
+    hashes = []
+    for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script\s*>", html, re.I | re.S):
+        if re.search(r"\bsrc\s*=", attrs, re.I):
+            continue
+        hashes.append(f"'sha256-{sha256_b64(body.encode('utf-8'))}'")
+    if not hashes:
+        fail("no inline script found in index.html: has Trunk's output changed?")
+    policy = "; ".join(
+        " ".join([name] + [" ".join(hashes) if s == "{hashes}" else s for s in sources]) for name, sources in POLICY
+    )
+    # First in <head> after the charset: a <meta> policy covers only what comes after it.
+    charset = re.search(r"<meta\s+charset\s*=[^>]*>", html, re.I)
+    if not charset:
+        fail('index.html has no <meta charset="utf-8"> to put the policy after')
+    meta = f'\n    <meta http-equiv="Content-Security-Policy" content="{policy}" />'
+    return html[: charset.end()] + meta + html[charset.end() :], policy
+
+
+def seal_worker(staging: Path, serving: bool) -> str:
+    """Writes the file list and version into sw.js; returns the version."""
+    worker = staging / "sw.js"
+    if not worker.is_file():
+        fail("sw.js is missing from the build (index.html copies assets/sw.js)")
+    files = []
+    if not serving:
+        for path in sorted(p for p in staging.rglob("*") if p.is_file() and p != worker):
+            name = path.relative_to(staging).as_posix()
+            files.append([f"./{name}", f"sha256-{sha256_b64(path.read_bytes())}"])
+    version = hashlib.sha256(json.dumps(files).encode("utf-8")).hexdigest()[:16] if files else "serve"
+    text = worker.read_text(encoding="utf-8")
+    for pattern, line in [
+        (r"^const VERSION = .*;$", f"const VERSION = '{version}';"),
+        (r"^const FILES = .*;$", "const FILES = [" + "".join(f"\n  {json.dumps(f)}," for f in files) + ("\n" if files else "") + "];"),
+    ]:
+        text, count = re.subn(pattern, lambda _: line, text, flags=re.M)
+        if count != 1:
+            fail(f"sw.js must have exactly one line matching {pattern}")
+    worker.write_text(text, encoding="utf-8")
+    return version
+
+
+def main() -> None:
+    staging = Path(os.environ.get("TRUNK_STAGING_DIR") or fail("TRUNK_STAGING_DIR is not set (run by Trunk)"))
+    index = staging / "index.html"
+    html = index.read_text(encoding="utf-8")
+    serving = SERVE_MARKER in html
+    if serving:
+        print("post_build: trunk serve: no Content-Security-Policy, the service worker caches nothing")
+    else:
+        html, policy = seal_html(html)
+        index.write_text(html, encoding="utf-8")
+        print(f"post_build: Content-Security-Policy: {policy}")
+    version = seal_worker(staging, serving)
+    print(f"post_build: service worker version {version}")
+
+
+if __name__ == "__main__":
+    main()
