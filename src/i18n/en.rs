@@ -6,6 +6,8 @@
 
 pub const EN: &[(&str, &str)] = &[
     ("app.skip", "Skip to content"),
+    ("app.update.ready", "A new version is ready."),
+    ("app.update.reload", "Reload"),
     ("lang.label", "Language"),
     ("search.label", "Search"),
     ("search.placeholder", "Title, organisation or contact"),

@@ -6,6 +6,8 @@
 
 pub const NB: &[(&str, &str)] = &[
     ("app.skip", "Hopp til innholdet"),
+    ("app.update.ready", "En ny versjon er klar."),
+    ("app.update.reload", "Last inn på nytt"),
     ("lang.label", "Språk"),
     ("search.label", "Søk"),
     ("search.placeholder", "Tittel, organisasjon eller kontakt"),

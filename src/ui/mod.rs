@@ -13,6 +13,7 @@ pub mod intl;
 mod messages;
 mod settings;
 mod state;
+mod update;
 
 pub use state::Ctx;
 
@@ -174,6 +175,7 @@ fn Banners() -> impl IntoView {
     let lang = ctx.lang;
     view! {
         <div class="banners">
+            <update::UpdatePrompt/>
             <backup::BackupReminder/>
             <Show when=move || !ctx.unreadable.get().is_empty()>
                 <div class="banner banner-warning" role="alert">
