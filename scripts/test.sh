@@ -70,6 +70,8 @@ size() {
 bench() {
   say "benchmarks (figures only; nothing here passes or fails on speed)"
   cargo run --quiet --release --example bench_metrics
+  node e2e/gen/deals.mjs 10000 > target/bench-10000-deals.json
+  cargo run --quiet --release --example bench_storage -- target/bench-10000-deals.json
   site
   (cd e2e && PIPEWRIGHT_BENCH=1 npx playwright test --reporter=list)
 }
