@@ -153,3 +153,34 @@ test('a custom period is checked, and the view speaks Norwegian', async ({ page 
   await expect(page.getByLabel('Periode', { exact: true })).toHaveValue('custom');
   await expect(page.getByRole('img', { name: /^Stolpediagram over prognosen per måned i EUR, / })).toBeVisible();
 });
+
+test('every insight table scrolls by keyboard under its own name, and no header shows a catalogue key', async ({ page }) => {
+  await open(page);
+  await createPipeline(page, 'Startup', true);
+  // The gallery went away with the pressed button: focus went where work starts.
+  await expect(page.locator('section.column').first().getByLabel('New deal title')).toBeFocused();
+  await openInsights(page);
+  for (const lang of ['English', 'Norsk']) {
+    await page.getByRole('button', { name: lang, exact: true }).click();
+    const boxes = page.locator('.table-scroll');
+    const n = await boxes.count();
+    expect(n).toBeGreaterThanOrEqual(6);
+    for (let i = 0; i < n; i++) {
+      const box = boxes.nth(i);
+      await expect(box).toHaveAttribute('role', 'region');
+      await expect(box).toHaveAttribute('tabindex', '0');
+      const name = await box.getAttribute('aria-label');
+      expect(name, 'a scroll region has a name').toBeTruthy();
+      expect(name).toBe((await box.locator('caption').innerText()).trim());
+    }
+    // A key such as "insights.forecast.month" or a bare marker would mean a missing text.
+    const headers = await page.locator('.insight-table th').allInnerTexts();
+    expect(headers.length).toBeGreaterThan(20);
+    for (const text of headers) {
+      expect(text.trim(), 'a header cell').not.toMatch(/^[a-z0-9_]+(\.[a-z0-9_]+)+$|^col$|^$/);
+    }
+  }
+  // Tab reaches a scroll region.
+  await page.locator('.table-scroll').first().focus();
+  await expect(page.locator('.table-scroll').first()).toBeFocused();
+});

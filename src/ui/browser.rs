@@ -83,6 +83,19 @@ pub fn focus_later(id: String) {
     leptos::prelude::request_animation_frame(move || focus_now(&id));
 }
 
+/// Focuses, after the next frame, the first element matching a CSS selector.
+pub fn focus_first_later(selector: &'static str) {
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    });
+}
+
 /// Focuses the element with this id, if there is one.
 pub fn focus_now(id: &str) {
     if let Some(element) = web_sys::window()

@@ -61,6 +61,9 @@ pub fn Gallery() -> impl IntoView {
             ctx.announce(tf(lang, "gallery.created", &[("name", &pipeline_name)]));
             ctx.open_pipeline(pipeline_id);
             name.set(String::new());
+            // The gallery (and the button pressed) is gone: focus goes where work starts,
+            // the first column's new-deal title.
+            browser::focus_first_later("section.column .quick-add input");
         }
     });
 

@@ -236,8 +236,13 @@ fn forecast_table(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
         })
         .collect_view();
     let totals = chart.totals;
+    let caption = tf(
+        lang,
+        "insights.forecast.caption",
+        &[("currency", currency.code())],
+    );
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" tabindex="0" aria-label=caption>
             <table class="insight-table">
                 <caption>
                     {tf(lang, "insights.forecast.caption", &[("currency", currency.code())])}

@@ -73,8 +73,10 @@ pub fn data_table(
         .iter()
         .map(|key| view! { <th scope="col">{t(lang, key)}</th> })
         .collect_view();
+    // The scroll box is a region with the table's name and takes focus, so a keyboard can
+    // scroll a table wider than the screen (WCAG 2.1.1).
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" tabindex="0" aria-label=t(lang, caption_key)>
             <table class="insight-table">
                 <caption>{t(lang, caption_key)}</caption>
                 <thead>
