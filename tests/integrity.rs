@@ -17,13 +17,15 @@ use pipewright::domain::ops::MAX_NAME_CHARS;
 use pipewright::domain::recovery::recover;
 use pipewright::domain::sample::sample_deals;
 use pipewright::domain::templates::{pipeline_from_template, TemplateKind};
+use pipewright::domain::Deal;
 use pipewright::domain::{
     default_lost_reasons, Contact, Currency, DealDraft, DomainError, Money, NextStep, StageDraft,
     StageId, Workspace,
 };
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    adopt, deal_key, encode_deal, encode_meta, load, plan, Adopted, Saved, Write, META_KEY,
+    adopt, bucket_of, chunk_key, encode_chunk, encode_meta, encode_store, load, plan, v1, Adopted,
+    Saved, Write, BUCKETS, META_KEY,
 };
 use proptest::prelude::*;
 
@@ -515,10 +517,42 @@ fn startup_with_samples() -> Workspace {
     ws
 }
 
+/// What storage holds after `ws` was written: its record first, then its chunks.
 fn entries_of(ws: &Workspace) -> Vec<(String, String)> {
-    let mut entries = vec![(META_KEY.to_string(), encode_meta(ws))];
-    entries.extend(ws.deals.iter().map(|d| (deal_key(&d.id), encode_deal(d))));
-    entries
+    encode_store(ws, BUCKETS)
+}
+
+/// `deals` stored with no workspace record: in chunks (format 2), or one key each as the
+/// previous release stored them (format 1, still read).
+fn deal_entries(deals: &[Deal], format_1: bool) -> Vec<(String, String)> {
+    if format_1 {
+        return deals
+            .iter()
+            .map(|d| (v1::deal_key(&d.id), v1::encode_deal(d)))
+            .collect();
+    }
+    let ws = Workspace {
+        deals: deals.to_vec(),
+        ..Workspace::default()
+    };
+    encode_store(&ws, BUCKETS)
+        .into_iter()
+        .filter(|(key, _)| key != META_KEY)
+        .collect()
+}
+
+/// The key a deal is stored under, in either format.
+fn key_of(deal: &Deal, format_1: bool) -> String {
+    if format_1 {
+        v1::deal_key(&deal.id)
+    } else {
+        chunk_key(bucket_of(&deal.id, BUCKETS))
+    }
+}
+
+/// What a tab that has stored nothing yet believes is stored.
+fn first_visit() -> Saved {
+    load(std::iter::empty(), Lang::En).saved
 }
 
 #[test]
@@ -576,13 +610,13 @@ fn a_deal_whose_stage_was_removed_in_another_tab_gets_its_stage_back() {
 #[test]
 fn another_tabs_deal_in_a_pipeline_this_tab_lacks_is_recovered_not_hidden() {
     let other_tab = startup_with_samples();
-    let (mut ws, mut saved) = (Workspace::default(), Saved::default());
+    let (mut ws, mut saved) = (Workspace::default(), first_visit());
     let deal = &other_tab.deals[0];
     let adopted = adopt(
         &mut ws,
         &mut saved,
-        &deal_key(&deal.id),
-        Some(&encode_deal(deal)),
+        &key_of(deal, false),
+        Some(&encode_chunk(&[deal])),
         Lang::En,
     );
     let Adopted::Changed(report) = adopted else {
@@ -596,16 +630,30 @@ fn another_tabs_deal_in_a_pipeline_this_tab_lacks_is_recovered_not_hidden() {
 
 #[test]
 fn another_tabs_record_that_breaks_the_rules_is_not_taken() {
-    let mut ws = startup_with_samples();
+    let entries = entries_of(&startup_with_samples());
+    let loaded = load(
+        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        Lang::En,
+    );
+    let (mut ws, mut saved) = (loaded.ws, loaded.saved);
     let before = ws.clone();
-    let mut saved = Saved::default();
     let mut deal = ws.deals[0].clone();
     deal.title = "t".repeat(MAX_NAME_CHARS + 1);
+    // The deal's chunk as another tab would write it, with every other deal of it intact.
+    let bucket = bucket_of(&deal.id, BUCKETS);
+    let mut chunk: Vec<&Deal> = ws
+        .deals
+        .iter()
+        .filter(|d| bucket_of(&d.id, BUCKETS) == bucket && d.id != deal.id)
+        .collect();
+    chunk.push(&deal);
+    chunk.sort_by(|a, b| a.id.cmp(&b.id));
+    let value = encode_chunk(&chunk);
     let adopted = adopt(
         &mut ws,
         &mut saved,
-        &deal_key(&deal.id),
-        Some(&encode_deal(&deal)),
+        &chunk_key(bucket),
+        Some(&value),
         Lang::En,
     );
     assert!(
@@ -614,7 +662,12 @@ fn another_tabs_record_that_breaks_the_rules_is_not_taken() {
     );
     assert_eq!(ws, before);
 
-    let mut meta = serde_json::from_str::<serde_json::Value>(&encode_meta(&ws)).unwrap();
+    let mut meta = serde_json::from_str::<serde_json::Value>(&encode_meta(
+        &ws.pipelines,
+        &ws.lost_reasons,
+        BUCKETS,
+    ))
+    .unwrap();
     meta["pipelines"][0]["stages"] = serde_json::json!([]);
     let adopted = adopt(
         &mut ws,
@@ -630,13 +683,17 @@ fn another_tabs_record_that_breaks_the_rules_is_not_taken() {
 #[test]
 fn a_first_visit_plans_no_write_until_something_changes() {
     let loaded = load(std::iter::empty(), Lang::En);
-    let saved = Saved::from_loaded(&loaded, None);
     // The empty workspace differs from "nothing stored" only by its record; the app's
     // save effect skips its first run, and the plan for a changed workspace starts with it.
     let mut ws = loaded.ws.clone();
     ws.add_lost_reason("Price").unwrap();
-    let writes = plan(&ws, &saved);
-    assert!(matches!(&writes[..], [Write::Put { key, .. }] if key == META_KEY));
+    let writes = plan(&ws, &loaded.saved);
+    assert!(matches!(&writes[..], [Write::Meta { expect: None, .. }]));
+    // The first deal follows the record, in its chunk.
+    let ws = startup_with_samples();
+    let writes = plan(&ws, &loaded.saved);
+    assert!(matches!(&writes[0], Write::Meta { expect: None, .. }));
+    assert!(writes[1..].iter().all(|w| matches!(w, Write::Chunk(_))));
 }
 
 #[test]
@@ -702,18 +759,17 @@ fn other_tab_follows(ws: &Workspace, change: impl FnOnce(&mut Workspace)) {
             entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             Lang::En,
         );
-        let saved = Saved::from_loaded(&loaded, Some(entries[0].1.clone()));
-        (loaded.ws, saved)
+        (loaded.ws, loaded.saved)
     };
     let (mut tab_a, saved_a) = open_tab();
     let (mut tab_b, mut saved_b) = open_tab();
     change(&mut tab_a);
     for write in plan(&tab_a, &saved_a) {
-        let (key, value) = match &write {
-            Write::Put { key, value, .. } => (key.clone(), Some(value.clone())),
-            Write::Remove { key, .. } => (key.clone(), None),
+        let (key, value) = match write {
+            Write::Meta { value, .. } => (META_KEY.to_string(), value),
+            Write::Chunk(chunk) => (chunk.key, chunk.value),
         };
-        let adopted = adopt(&mut tab_b, &mut saved_b, &key, value.as_deref(), Lang::En);
+        let adopted = adopt(&mut tab_b, &mut saved_b, &key, Some(&value), Lang::En);
         assert!(
             matches!(&adopted, Adopted::Changed(r) if r.is_empty()),
             "{key}: {adopted:?}"
@@ -783,6 +839,97 @@ fn another_tab_taking_writes_one_at_a_time_never_sees_a_deal_without_its_place()
     });
 }
 
+/// "Import backup → Replace" is one change: every deal removed, every deal of the backup
+/// added in pipelines storage does not have yet. A chunk can hold both an old deal and a
+/// new one; another tab taking the writes one at a time must still never see an old deal
+/// without its pipeline (nor a new one).
+#[test]
+fn another_tab_following_a_replaced_workspace_never_sees_a_deal_without_its_place() {
+    let ws = startup_with_samples();
+    let mut ids = id_source("backup");
+    let pipeline = pipeline_from_template(
+        TemplateKind::Consulting,
+        Lang::En,
+        "From the backup",
+        Currency::nok(),
+        start(),
+        &mut ids,
+    );
+    let reasons = default_lost_reasons(Lang::En);
+    let mut deals = sample_deals(&pipeline, Lang::En, &reasons, start(), &mut ids);
+    // Each deal of the backup shares its chunk with a deal of the current workspace.
+    for (n, (deal, old)) in deals.iter_mut().zip(&ws.deals).enumerate() {
+        let bucket = bucket_of(&old.id, BUCKETS);
+        deal.id = (0..)
+            .map(|i| format!("backup-{n}-{i}"))
+            .find(|id| bucket_of(id, BUCKETS) == bucket)
+            .unwrap()
+            .into();
+    }
+    let mut backup = Workspace::default();
+    backup.create_pipeline(pipeline, deals, reasons).unwrap();
+    assert_eq!(check_workspace(&backup), Ok(()));
+    other_tab_follows(&ws, |ws| {
+        replace(ws, backup);
+    });
+}
+
+/// Restoring an older backup: since it was made, a stage was removed (its deals moved on)
+/// and a pipeline added. The restore brings the stage back with a deal in it, and takes the
+/// new pipeline's deals away; when that deal and one of those share a chunk, another tab
+/// taking the writes one at a time must still never see a deal without its place.
+#[test]
+fn another_tab_following_a_restored_older_backup_never_sees_a_deal_without_its_place() {
+    let mut backup = startup_with_samples();
+    let pipeline_id = backup.pipelines[0].id.clone();
+    let moved = backup
+        .deals
+        .iter()
+        .find(|d| d.status.is_open())
+        .unwrap()
+        .id
+        .clone();
+    let draft = StageDraft {
+        name: "Pilot".into(),
+        guidance: String::new(),
+        probability: 60,
+        rot_days: 10,
+    };
+    backup
+        .add_stage(&pipeline_id, 1, "pilot".into(), draft)
+        .unwrap();
+    backup.move_deal(&moved, "pilot", 0, start()).unwrap();
+
+    // Today's workspace: the stage is gone (its deal moved back), and a pipeline was added
+    // whose first deal shares the chunk of the moved deal.
+    let mut today = backup.clone();
+    let first_stage = today.pipelines[0].stages[0].id.clone();
+    today
+        .remove_stage(&pipeline_id, "pilot", Some(&first_stage), start())
+        .unwrap();
+    let mut ids = id_source("later");
+    let pipeline = pipeline_from_template(
+        TemplateKind::Consulting,
+        Lang::En,
+        "Added later",
+        Currency::nok(),
+        start(),
+        &mut ids,
+    );
+    let mut deals = sample_deals(&pipeline, Lang::En, &today.lost_reasons, start(), &mut ids);
+    deals[0].id = (0..)
+        .map(|i| format!("later-deal-{i}"))
+        .find(|id| bucket_of(id, BUCKETS) == bucket_of(&moved, BUCKETS))
+        .unwrap()
+        .into();
+    today.create_pipeline(pipeline, deals, Vec::new()).unwrap();
+    assert_eq!(check_workspace(&today), Ok(()));
+
+    other_tab_follows(&today, |ws| {
+        replace(ws, backup);
+    });
+}
+
 /// Found by the storage fuzz target: two deals whose pipelines are both gone, in the same
 /// unknown stage, once gave two recovered stages one id, a workspace the import refuses.
 #[test]
@@ -792,16 +939,26 @@ fn recovered_stages_never_share_an_id_and_the_loaded_workspace_always_validates(
     let mut b = ws.deals[1].clone();
     (a.pipeline_id, a.stage_id, a.history) = ("p-gone-a".into(), "s-x".into(), Vec::new());
     (b.pipeline_id, b.stage_id, b.history) = ("p-gone-b".into(), "s-x".into(), Vec::new());
-    let entries = [a.clone(), b.clone()].map(|d| (deal_key(&d.id), encode_deal(&d)));
-    let loaded = load(
-        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        Lang::En,
-    );
-    assert_eq!(check_workspace(&loaded.ws), Ok(()));
-    // The first deal gets the stage; the second is kept raw as unreadable, not dropped.
-    assert_eq!(loaded.ws.deals, vec![a]);
-    assert_eq!(loaded.unreadable.len(), 1);
-    assert_eq!(loaded.unreadable[0].0, deal_key(&b.id));
+    // Each format, and (for chunks) in one chunk or two.
+    let mut b_beside = b.clone();
+    b_beside.id = (0..)
+        .map(|i| format!("{}-beside-{i}", a.id))
+        .find(|id| bucket_of(id, BUCKETS) == bucket_of(&a.id, BUCKETS))
+        .unwrap()
+        .into();
+    for (b, format_1) in [(&b, false), (&b_beside, false), (&b, true)] {
+        assert!(a.id < b.id);
+        let entries = deal_entries(&[a.clone(), b.clone()], format_1);
+        let loaded = load(
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            Lang::En,
+        );
+        assert_eq!(check_workspace(&loaded.ws), Ok(()));
+        // The first deal gets the stage; the second is kept raw as unreadable, not dropped.
+        assert_eq!(loaded.ws.deals, vec![a.clone()]);
+        assert_eq!(loaded.unreadable.len(), 1);
+        assert_eq!(loaded.unreadable[0].key, key_of(b, format_1));
+    }
 
     // Two existing pipelines that both lost the same stage id.
     let mut two = startup_with_samples();
@@ -815,14 +972,19 @@ fn recovered_stages_never_share_an_id_and_the_loaded_workspace_always_validates(
     let mut d = two.deals[1].clone();
     (c.stage_id, c.history) = ("s-x".into(), Vec::new());
     (d.pipeline_id, d.stage_id, d.history) = ("p-2".into(), "s-x".into(), Vec::new());
-    let mut entries = vec![(META_KEY.to_string(), encode_meta(&two))];
-    entries.extend([c, d].map(|deal| (deal_key(&deal.id), encode_deal(&deal))));
-    let loaded = load(
-        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        Lang::En,
-    );
-    assert_eq!(check_workspace(&loaded.ws), Ok(()));
-    assert_eq!(loaded.ws.deals.len() + loaded.unreadable.len(), 2);
+    for format_1 in [false, true] {
+        let mut entries = vec![(
+            META_KEY.to_string(),
+            encode_meta(&two.pipelines, &two.lost_reasons, BUCKETS),
+        )];
+        entries.extend(deal_entries(&[c.clone(), d.clone()], format_1));
+        let loaded = load(
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            Lang::En,
+        );
+        assert_eq!(check_workspace(&loaded.ws), Ok(()));
+        assert_eq!(loaded.ws.deals.len() + loaded.unreadable.len(), 2);
+    }
 }
 
 /// Recovered stages come in the order deals moved through them, whatever order the deals'
@@ -844,25 +1006,23 @@ fn recovered_stages_follow_the_moves_in_the_histories() {
             to: original[1].clone(),
             at: start(),
         }];
-        let mut broken = ws.clone();
-        broken.deals.push(direct);
-        broken.pipelines.clear();
-        let mut entries = vec![];
-        entries.extend(
-            broken
-                .deals
+        let mut deals = ws.deals.clone();
+        deals.push(direct);
+        for format_1 in [false, true] {
+            let entries = deal_entries(&deals, format_1);
+            let loaded = load(
+                entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                Lang::En,
+            );
+            let rebuilt: Vec<StageId> = loaded.ws.pipelines[0]
+                .stages
                 .iter()
-                .map(|d| (deal_key(&d.id), encode_deal(d))),
-        );
-        let loaded = load(
-            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            Lang::En,
-        );
-        let rebuilt: Vec<StageId> = loaded.ws.pipelines[0]
-            .stages
-            .iter()
-            .map(|s| s.id.clone())
-            .collect();
-        assert_eq!(rebuilt, original, "with the direct deal named {direct_id}");
+                .map(|s| s.id.clone())
+                .collect();
+            assert_eq!(
+                rebuilt, original,
+                "with the direct deal named {direct_id}, format 1: {format_1}"
+            );
+        }
     }
 }

@@ -279,6 +279,7 @@ const STRINGS: &[&str] = &[
     r#""pipewright-backup""#,
     r#""pipewright-workspace""#,
     r#""pipewright-deal""#,
+    r#""pipewright-deals""#,
 ];
 
 /// Parses `text`, changes one thing in it and writes it back; `None` if it is not JSON.

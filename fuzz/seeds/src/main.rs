@@ -1,8 +1,11 @@
 //! Writes the seed corpora of the fuzz targets from the app's own code, so every seed is a
 //! real export or a real stored record: `seeds OUT_DIR` fills `OUT_DIR/import/` with backup
-//! files (`export_workspace`, `export_pipeline`) and `OUT_DIR/storage/` with stored entries
-//! (`encode_meta`, `encode_deal`), one `key<TAB>value` line each. The workspaces are built
-//! from the templates and the sample deals, plus one deal with every field filled in.
+//! files (`export_workspace`, `export_pipeline`) and `OUT_DIR/storage/` with stored entries,
+//! one `key<TAB>value` line each: stores in format 2 (`encode_store`: the workspace record
+//! and packed chunks), in format 1 as the previous release wrote them (`v1::encode_meta`,
+//! `v1::encode_deal`), and the two mixed, as a move that stopped half-way leaves them. The
+//! workspaces are built from the templates and the sample deals, plus one deal with every
+//! field filled in.
 //! The hand-written files of tests/backup_corpus/ are seeds too; the run script passes them.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -14,7 +17,8 @@ use pipewright::domain::{
 };
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    deal_key, encode_deal, encode_meta, LANG_KEY, LAST_BACKUP_KEY, META_KEY, UNREADABLE_PREFIX,
+    bucket_of, chunk_key, compact_legacy, encode_chunk, encode_store, pack, v1, BUCKETS, LANG_KEY,
+    LAST_BACKUP_KEY, UNREADABLE_PREFIX,
 };
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -92,10 +96,54 @@ fn lived_in_workspace() -> Workspace {
     ws
 }
 
-/// Stored entries as the app writes them: the workspace record and one record per deal.
+/// Stored entries as the app writes them: the workspace record and the deals' chunks.
 fn stored(ws: &Workspace) -> Vec<(String, String)> {
-    let mut entries = vec![(META_KEY.to_string(), encode_meta(ws))];
-    entries.extend(ws.deals.iter().map(|d| (deal_key(&d.id), encode_deal(d))));
+    encode_store(ws, BUCKETS)
+}
+
+/// Stored entries as the previous release wrote them: a record for the workspace and one
+/// for each deal.
+fn stored_v1(ws: &Workspace) -> Vec<(String, String)> {
+    let mut entries = vec![(
+        v1::META_KEY.to_string(),
+        v1::encode_meta(&ws.pipelines, &ws.lost_reasons),
+    )];
+    entries.extend(
+        ws.deals
+            .iter()
+            .map(|d| (v1::deal_key(&d.id), v1::encode_deal(d))),
+    );
+    entries
+}
+
+/// A move to format 2 that stopped half-way: the chunks of the first half of the deals
+/// written and their format-1 keys removed, the rest still in format 1, one of them packed
+/// in place (as a move in a full quota leaves it), and no format-2 workspace record yet.
+fn half_moved(ws: &Workspace) -> Vec<(String, String)> {
+    let moved = ws.deals.len() / 2;
+    let mut entries = vec![(
+        v1::META_KEY.to_string(),
+        v1::encode_meta(&ws.pipelines, &ws.lost_reasons),
+    )];
+    let mut by_bucket: std::collections::BTreeMap<u32, Vec<_>> = Default::default();
+    for deal in &ws.deals[..moved] {
+        by_bucket
+            .entry(bucket_of(&deal.id, BUCKETS))
+            .or_default()
+            .push(deal);
+    }
+    for (bucket, mut deals) in by_bucket {
+        deals.sort_by(|a, b| a.id.cmp(&b.id));
+        entries.push((chunk_key(bucket), encode_chunk(&deals)));
+    }
+    for (n, deal) in ws.deals[moved..].iter().enumerate() {
+        let value = if n == 0 {
+            compact_legacy(deal)
+        } else {
+            v1::encode_deal(deal)
+        };
+        entries.push((v1::deal_key(&deal.id), value));
+    }
     entries
 }
 
@@ -136,35 +184,68 @@ fn main() {
             &export_workspace(ws, "0.1.0", now()),
         );
         write(&storage, &format!("{name}.txt"), &entries_file(&stored(ws)));
+        write(
+            &storage,
+            &format!("{name}-v1.txt"),
+            &entries_file(&stored_v1(ws)),
+        );
     }
     for pipeline in &full.pipelines {
         let text = export_pipeline(&full, &pipeline.id, "0.1.0", now()).expect("its pipeline");
         write(&import, &format!("pipeline-{}.json", pipeline.id), &text);
     }
 
+    write(
+        &storage,
+        "full-half-moved.txt",
+        &entries_file(&half_moved(&full)),
+    );
+
     // One record a file, so the fuzzer can work on each alone.
     let entries = stored(&full);
-    for (n, entry) in entries.iter().enumerate() {
+    let entries_v1 = stored_v1(&full);
+    for (n, entry) in entries.iter().chain(&entries_v1).enumerate() {
         write(
             &storage,
             &format!("record-{n:02}.txt"),
             &entries_file(std::slice::from_ref(entry)),
         );
     }
-    // Storage as a browser holds it: other keys beside the app's, a kept unreadable value,
-    // a deal under another deal's key, and a record from a newer version.
+    // Storage as a browser holds it: other keys beside the app's, kept unreadable values,
+    // a chunk under another chunk's key, a deal under another deal's format-1 key, records
+    // from a newer version, a format-1 deal newer than its chunk's copy, and the format-1
+    // workspace record beside the format-2 one (a move stopped just before removing it).
     let mut mixed = entries;
-    let newer = mixed[1].1.replacen("\"version\":1", "\"version\":2", 1);
-    let swapped = (mixed[2].0.clone(), mixed[3].1.clone());
+    let newer_chunk = pack::pack_text(
+        &pack::unpack_text(&mixed[1].1)
+            .expect("a packed chunk")
+            .replacen("\"version\":2", "\"version\":3", 1),
+    );
+    let newer_deal = entries_v1[1]
+        .1
+        .replacen("\"version\":1", "\"version\":2", 1);
+    let mut edited = full.deals[0].clone();
+    edited.title.push_str(" (edited)");
+    edited.rev += 1;
+    let swapped_chunk = (mixed[2].0.clone(), mixed[3].1.clone());
+    let swapped_deal = (entries_v1[2].0.clone(), entries_v1[3].1.clone());
     mixed.extend([
         (LANG_KEY.to_string(), "nb".to_string()),
         (LAST_BACKUP_KEY.to_string(), now().to_rfc3339()),
         (
-            format!("{UNREADABLE_PREFIX}{}", deal_key("old")),
+            format!("{UNREADABLE_PREFIX}{}", chunk_key(7)),
+            "Z3broken".to_string(),
+        ),
+        (
+            format!("{UNREADABLE_PREFIX}{}", v1::deal_key("old")),
             "{\"deal\":".to_string(),
         ),
-        (deal_key("newer"), newer),
-        swapped,
+        (chunk_key(BUCKETS), newer_chunk),
+        (v1::deal_key("newer"), newer_deal),
+        (v1::deal_key(&edited.id), v1::encode_deal(&edited)),
+        entries_v1[0].clone(),
+        swapped_chunk,
+        swapped_deal,
         ("another-app.settings".to_string(), "[1,2,3]".to_string()),
     ]);
     write(&storage, "mixed.txt", &entries_file(&mixed));
