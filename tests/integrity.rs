@@ -24,8 +24,8 @@ use pipewright::domain::{
 };
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    adopt, bucket_of, chunk_key, encode_chunk, encode_meta, encode_store, load, plan, v1, Adopted,
-    Saved, Write, BUCKETS, META_KEY,
+    adopt, bucket_of, chunk_key, encode_chunk, encode_meta, encode_store, load, merge_chunk, plan,
+    v1, Adopted, Saved, Write, BUCKETS, META_KEY,
 };
 use proptest::prelude::*;
 
@@ -763,12 +763,21 @@ fn other_tab_follows(ws: &Workspace, change: impl FnOnce(&mut Workspace)) {
     };
     let (mut tab_a, saved_a) = open_tab();
     let (mut tab_b, mut saved_b) = open_tab();
+    let mut store: std::collections::BTreeMap<String, String> = entries.iter().cloned().collect();
     change(&mut tab_a);
     for write in plan(&tab_a, &saved_a) {
         let (key, value) = match write {
             Write::Meta { value, .. } => (META_KEY.to_string(), value),
+            // A step around the workspace record is merged into what is stored.
+            Write::Chunk(chunk) if chunk.merge => {
+                let merged = merge_chunk(store.get(&chunk.key).map(String::as_str), &chunk)
+                    .expect("the stored chunk reads");
+                assert!(merged.conflicts.is_empty());
+                (chunk.key, merged.value)
+            }
             Write::Chunk(chunk) => (chunk.key, chunk.value),
         };
+        store.insert(key.clone(), value.clone());
         let adopted = adopt(&mut tab_b, &mut saved_b, &key, Some(&value), Lang::En);
         assert!(
             matches!(&adopted, Adopted::Changed(r) if r.is_empty()),

@@ -222,7 +222,7 @@ fn apply(store: &mut Store, writes: Vec<Write>, saved: &mut Saved) -> Report {
             }
             Write::Chunk(write) => {
                 let stored = store.get(&write.key).cloned();
-                if stored.as_deref().map(value_hash) == write.base {
+                if !write.merge && stored.as_deref().map(value_hash) == write.base {
                     record_chunk(saved, &write);
                     store.insert(write.key.clone(), write.value.clone());
                     continue;
@@ -1100,6 +1100,7 @@ fn a_move_writes_exactly_the_one_chunk_of_its_deal() {
             revs: deals.iter().map(|d| (d.id.clone(), d.rev)).collect(),
             base: Some(value_hash(&store[&chunk_key(bucket)])),
             changed: vec![("full".into(), Some(old_rev), Some(moved))],
+            merge: false,
         })]
     );
     let mut after = store.clone();
@@ -1210,6 +1211,7 @@ fn a_new_deal_is_written_into_its_chunk_expecting_it_not_stored() {
             revs: vec![(deal.id.clone(), deal.rev)],
             base: None,
             changed: vec![(deal.id.clone(), None, Some(deal))],
+            merge: false,
         })]
     );
 }

@@ -161,6 +161,11 @@ pub fn migrate(
         .flat_map(|(_, keys)| keys.iter().cloned())
         .collect();
     for (write, legacy_keys) in migration.chunks {
+        // An unreadable chunk that could not be kept aside is never written: the format-1
+        // keys of its bucket stay where they are.
+        if saved.protected.contains(&write.key) {
+            continue;
+        }
         let stored = loop {
             match apply_one(Write::Chunk(write.clone()), saved, report) {
                 Ok(stored) => break stored,
@@ -219,9 +224,13 @@ fn compact_some(to_compact: &mut Vec<String>, ws: &crate::domain::Workspace) -> 
             continue;
         }
         let packed = codec::compact_legacy(deal);
+        let (before, after) = (
+            codec::pack::utf16_len(&stored),
+            codec::pack::utf16_len(&packed),
+        );
         // Smaller than what it replaces, so it fits even in a full store.
-        if packed.len() < stored.len() && set(&key, &packed).is_ok() {
-            freed += stored.len().saturating_sub(codec::pack::utf16_len(&packed));
+        if after < before && set(&key, &packed).is_ok() {
+            freed += before - after;
         }
     }
     true
@@ -273,7 +282,7 @@ fn apply_one(
         }
         Write::Chunk(write) => {
             let stored = get(&write.key)?;
-            if stored.as_deref().map(codec::value_hash) == write.base {
+            if !write.merge && stored.as_deref().map(codec::value_hash) == write.base {
                 set(&write.key, &write.value)?;
                 codec::record_chunk(saved, &write);
                 return Ok(true);

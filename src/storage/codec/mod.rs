@@ -669,7 +669,7 @@ pub fn adopt(
 
 /// What this tab believes is in storage. A stored value that differs from it was written
 /// by another tab.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Saved {
     /// The workspace record as last written or read.
     pub meta: Option<String>,
@@ -683,6 +683,19 @@ pub struct Saved {
     pub buckets: u32,
     /// Keys this tab must never write: their unreadable value could not be kept elsewhere.
     pub protected: Vec<String>,
+}
+
+impl Default for Saved {
+    fn default() -> Saved {
+        Saved {
+            meta: None,
+            meta_parts: None,
+            deal_revs: HashMap::new(),
+            chunks: HashMap::new(),
+            buckets: BUCKETS,
+            protected: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -714,6 +727,9 @@ pub struct ChunkWrite {
     /// The deals this tab changed (put or removed), each with the revision it expects to
     /// find stored (`None`: not stored); with this tab's deal, or `None` for a removal.
     pub changed: Vec<Change>,
+    /// Put `changed` into whatever the chunk holds, never `value` whole: one of two steps
+    /// around the workspace record, when the other deals must stay as stored meanwhile.
+    pub merge: bool,
 }
 
 fn chunk_write(bucket: u32, deals: &[&Deal], saved: &Saved, changed: Vec<Change>) -> ChunkWrite {
@@ -724,6 +740,7 @@ fn chunk_write(bucket: u32, deals: &[&Deal], saved: &Saved, changed: Vec<Change>
         revs: deals.iter().map(|d| (d.id.clone(), d.rev)).collect(),
         base: saved.chunks.get(&bucket).copied(),
         changed,
+        merge: false,
     }
 }
 
@@ -809,8 +826,8 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
         }
         // Some deals of this chunk need the new record (their stage is new), others need
         // the old one gone first (a replaced workspace's deals are removed). Written in two
-        // steps around the record: first without the new deals, then with them. A deal
-        // already stored that moves to a new stage keeps it one write, after the record.
+        // steps around the record, each merged into what is stored: first the changes the
+        // stored record already has a place for, then the rest.
         let is_placed = |change: &Change| {
             change
                 .2
@@ -818,24 +835,24 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
                 .is_none_or(|d| stored_stages.contains(&(&d.pipeline_id, &d.stage_id)))
         };
         let (now, later): (Vec<Change>, Vec<Change>) = changed.into_iter().partition(is_placed);
-        if now.is_empty() || later.iter().any(|(_, expect, _)| expect.is_some()) {
-            let all = now.into_iter().chain(later).collect();
-            after_meta.push(Write::Chunk(chunk_write(bucket, &deals, saved, all)));
+        if now.is_empty() {
+            // Nothing needs to go first: one write, after the record.
+            after_meta.push(Write::Chunk(chunk_write(bucket, &deals, saved, later)));
             continue;
         }
-        let new_ids: HashSet<&DealId> = later.iter().map(|(id, _, _)| id).collect();
-        let first_deals: Vec<&Deal> = deals
-            .iter()
-            .copied()
-            .filter(|d| !new_ids.contains(&d.id))
-            .collect();
-        let first = chunk_write(bucket, &first_deals, saved, now);
-        let second = ChunkWrite {
-            base: Some(value_hash(&first.value)),
-            ..chunk_write(bucket, &deals, saved, later)
+        let step = |changes: Vec<Change>| {
+            Write::Chunk(ChunkWrite {
+                bucket,
+                key: key.clone(),
+                value: String::new(),
+                revs: Vec::new(),
+                base: None,
+                changed: changes,
+                merge: true,
+            })
         };
-        writes.push(Write::Chunk(first));
-        after_meta.push(Write::Chunk(second));
+        writes.push(step(now));
+        after_meta.push(step(later));
     }
     writes.extend(meta_write);
     writes.extend(after_meta);
