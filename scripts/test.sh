@@ -45,8 +45,9 @@ browser() {
 
 build() {
   say "release build with trunk (wasm-opt from binaryen $(wasm-opt --version | awk '{print $3}'))"
-  # -D warnings: a warning in the app build fails the build.
-  RUSTFLAGS="-D warnings" trunk build --release
+  # -D warnings: a warning in the app build fails the build. erase_components as in
+  # .cargo/config.toml (RUSTFLAGS replaces the config's flags).
+  RUSTFLAGS="-D warnings --cfg erase_components" trunk build --release
 }
 
 # The built app as a static host would serve it under a sub-path: target/e2e-site/app/.
