@@ -919,8 +919,8 @@ pub fn record_meta(saved: &mut Saved, value: &str) {
     saved.meta = Some(value.to_string());
 }
 
-/// Every key and value a workspace takes in format 2, in a store of `buckets` chunks.
-pub fn encode_store(ws: &Workspace, buckets: u32) -> Vec<(String, String)> {
+/// A workspace's deals by the chunk they are stored in, each chunk's sorted by id.
+fn deals_by_bucket(ws: &Workspace, buckets: u32) -> BTreeMap<u32, Vec<&Deal>> {
     let mut by_bucket: BTreeMap<u32, Vec<&Deal>> = BTreeMap::new();
     for deal in &ws.deals {
         by_bucket
@@ -928,12 +928,19 @@ pub fn encode_store(ws: &Workspace, buckets: u32) -> Vec<(String, String)> {
             .or_default()
             .push(deal);
     }
+    for deals in by_bucket.values_mut() {
+        deals.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    by_bucket
+}
+
+/// Every key and value a workspace takes in format 2, in a store of `buckets` chunks.
+pub fn encode_store(ws: &Workspace, buckets: u32) -> Vec<(String, String)> {
     let mut out = vec![(
         META_KEY.to_string(),
         encode_meta(&ws.pipelines, &ws.lost_reasons, buckets),
     )];
-    for (bucket, mut deals) in by_bucket {
-        deals.sort_by(|a, b| a.id.cmp(&b.id));
+    for (bucket, deals) in deals_by_bucket(ws, buckets) {
         out.push((chunk_key(bucket), encode_chunk(&deals)));
     }
     out
@@ -943,19 +950,11 @@ pub fn encode_store(ws: &Workspace, buckets: u32) -> Vec<(String, String)> {
 /// are kept for the save that stores this workspace next.
 pub fn store_units(ws: &Workspace, buckets: u32) -> usize {
     PACKED.with(|memo| memo.borrow_mut().clear());
-    let mut by_bucket: BTreeMap<u32, Vec<&Deal>> = BTreeMap::new();
-    for deal in &ws.deals {
-        by_bucket
-            .entry(bucket_of(&deal.id, buckets))
-            .or_default()
-            .push(deal);
-    }
     let mut total = units([(
         META_KEY,
         encode_meta(&ws.pipelines, &ws.lost_reasons, buckets).as_str(),
     )]);
-    for (bucket, mut deals) in by_bucket {
-        deals.sort_by(|a, b| a.id.cmp(&b.id));
+    for (bucket, deals) in deals_by_bucket(ws, buckets) {
         let json = chunk_json(&deals);
         let packed = pack::pack_text(&json);
         total += units([(chunk_key(bucket).as_str(), packed.as_str())]);
