@@ -13,6 +13,7 @@ pub mod intl;
 mod messages;
 mod settings;
 mod state;
+mod theme;
 mod update;
 
 pub use state::Ctx;
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
                         on:input=move |ev| ctx.query.set(event_target_value(&ev))
                     />
                 </div>
+                <theme::ThemeSwitch/>
                 <LangSwitch/>
             </header>
             <Banners/>

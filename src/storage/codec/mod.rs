@@ -28,6 +28,7 @@ pub const PREFIX: &str = "pipewright.";
 pub const META_KEY: &str = "pipewright.store";
 pub const CHUNK_PREFIX: &str = "pipewright.deals.";
 pub const LANG_KEY: &str = "pipewright.lang";
+pub const THEME_KEY: &str = "pipewright.theme";
 pub const LAST_BACKUP_KEY: &str = "pipewright.last-backup";
 /// An unreadable value of key K is kept, untouched, under this prefix + K.
 pub const UNREADABLE_PREFIX: &str = "pipewright.unreadable.";
