@@ -65,7 +65,7 @@ e2e() {
 
 size() {
   say "size of dist/ (bytes)"
-  python3 scripts/size_report.py dist
+  python3 scripts/size_report.py --budget size-budget.txt dist
 }
 
 bench() {
