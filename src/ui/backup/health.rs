@@ -32,14 +32,16 @@ pub fn StorageHealth() -> impl IntoView {
         local::used_units(|key| key.starts_with(codec::PREFIX)).ok()
     });
     let kept = RwSignal::new(Kept::Unknown);
+    // The answers come back later: the screen may have closed by then, and a closed
+    // screen's signal is not there to set (`try_set`).
     leptos::task::spawn_local(async move {
         if let Some(yes) = ask(false).await {
-            kept.set(if yes { Kept::Yes } else { Kept::No });
+            kept.try_set(if yes { Kept::Yes } else { Kept::No });
         }
     });
     let request = move |_| {
         leptos::task::spawn_local(async move {
-            kept.set(match ask(true).await {
+            kept.try_set(match ask(true).await {
                 Some(true) => Kept::Yes,
                 Some(false) => Kept::Refused,
                 None => Kept::Unknown,

@@ -109,13 +109,17 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
     let view_top = RwSignal::new(0.0_f64);
     let view_height = RwSignal::new(1200.0_f64);
     let pitch = RwSignal::new(PITCH_GUESS);
+    // Runs from a scroll event or the next frame: the column may be gone by then (another
+    // pipeline, another screen), so nothing here may assume its signals still exist.
     let measure = move || {
-        let (Some(column), Some(list)) = (column_ref.get_untracked(), list_ref.get_untracked())
-        else {
+        let (Some(column), Some(list)) = (
+            column_ref.try_get_untracked().flatten(),
+            list_ref.try_get_untracked().flatten(),
+        ) else {
             return;
         };
-        view_top.set((f64::from(column.scroll_top()) - f64::from(list.offset_top())).max(0.0));
-        view_height.set(f64::from(column.client_height()).max(1.0));
+        view_top.try_set((f64::from(column.scroll_top()) - f64::from(list.offset_top())).max(0.0));
+        view_height.try_set(f64::from(column.client_height()).max(1.0));
         if let Some(card) = list
             .query_selector("li.card")
             .ok()
@@ -129,7 +133,7 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
                 .unwrap_or(0.0);
             let height = f64::from(card.offset_height());
             if height > 0.0 {
-                pitch.set(height + gap);
+                pitch.try_set(height + gap);
             }
         }
     };
