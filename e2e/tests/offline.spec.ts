@@ -10,7 +10,11 @@ import { test, expect, open, createPipeline, quickAdd, card, reload, openEditor,
 /** Waits until a service worker controls the page (the first one claims it on activation). */
 async function expectControlled(page: Page) {
   await expect
-    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { message: 'a service worker controls the page' })
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), {
+      message: 'a service worker controls the page',
+      // Installing downloads and checks the whole build: slow on a busy machine.
+      timeout: 30_000,
+    })
     .toBe(true);
 }
 
@@ -96,7 +100,8 @@ test('a new release waits: "A new version is ready" shows beside an open edit, a
     });
 
     const prompt = page.locator('.update-banner');
-    await expect(prompt.getByText('A new version is ready.', { exact: true })).toBeVisible();
+    // The new worker first downloads and checks the whole build: slow on a busy machine.
+    await expect(prompt.getByText('A new version is ready.', { exact: true })).toBeVisible({ timeout: 30_000 });
     await expect(announcement(page)).toHaveText('A new version is ready.');
     // Nothing was swapped: the edit is still open and untouched, the old worker in charge.
     await expect(dialog.getByLabel('Organisation', { exact: true })).toHaveValue('Not saved yet');
