@@ -124,6 +124,13 @@ pub fn percent(lang: Lang, share: f64) -> String {
         .unwrap_or_else(|| format!("{:.0} %", share * 100.0))
 }
 
+/// localStorage room, counted in UTF-16 code units (two bytes each), as megabytes with one
+/// decimal, rounded up, in the locale's format ("2.3 MB", "2,3 MB").
+pub fn megabytes(lang: Lang, units: usize) -> String {
+    let tenths = (units as f64 * 2.0 * 10.0 / 1_000_000.0).ceil();
+    format!("{} MB", number(lang, tenths / 10.0))
+}
+
 /// A plain number in the locale ("12 345" in nb).
 pub fn number(lang: Lang, value: f64) -> String {
     js_sys::Number::from(value)

@@ -48,10 +48,7 @@ pub fn StorageHealth() -> impl IntoView {
             });
         });
     };
-    let megabytes = move |units: usize| {
-        let tenths = (units as f64 * 2.0 * 10.0 / 1_000_000.0).ceil();
-        format!("{} MB", intl::number(lang.get(), tenths / 10.0))
-    };
+    let megabytes = move |units: usize| intl::megabytes(lang.get(), units);
     view! {
         <section class="storage-health" aria-labelledby="storage-health-title">
             <h3 id="storage-health-title">{move || t(lang.get(), "health.title")}</h3>

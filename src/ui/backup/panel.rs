@@ -157,8 +157,8 @@ fn ImportResult() -> impl IntoView {
                                 lang.get(),
                                 "backup.no_room",
                                 &[
-                                    ("needed", &megabytes(lang.get(), room.needed)),
-                                    ("room", &megabytes(lang.get(), room.room)),
+                                    ("needed", &intl::megabytes(lang.get(), room.needed)),
+                                    ("room", &intl::megabytes(lang.get(), room.room)),
                                 ],
                             )}" "
                             {t(lang.get(), "import.nothing_changed")}
@@ -233,11 +233,4 @@ fn ImportPreview(file_name: String, backup: Backup) -> impl IntoView {
             <p class="hint">{move || t(lang.get(), "backup.replace_hint")}</p>
         </div>
     }
-}
-
-/// UTF-16 code units of storage as megabytes (two bytes each), one decimal, rounded up,
-/// in the locale's format.
-fn megabytes(lang: crate::i18n::Lang, units: usize) -> String {
-    let tenths = (units as f64 * 2.0 * 10.0 / 1_000_000.0).ceil();
-    format!("{} MB", intl::number(lang, tenths / 10.0))
 }
