@@ -34,6 +34,7 @@ import {
   download,
   exportBackup,
   byId,
+  cardAction,
 } from './fixtures';
 import type { BackupFile, Workspace } from './fixtures';
 import type { JSHandle, Locator, Page } from '@playwright/test';
@@ -73,7 +74,7 @@ function failureText(fileName: string, message: string): string {
 }
 
 async function markLost(page: Page, title: string, reason: string) {
-  await card(page, title).getByRole('button', { name: 'Lost', exact: true }).click();
+  await cardAction(page, title, 'Lost');
   const dialog = page.getByRole('dialog', { name: `Mark “${title}” as lost` });
   await dialog.getByLabel('Reason').selectOption(reason);
   await dialog.getByRole('button', { name: 'Mark as lost' }).click();
@@ -81,7 +82,7 @@ async function markLost(page: Page, title: string, reason: string) {
 }
 
 async function markWon(page: Page, title: string) {
-  await card(page, title).getByRole('button', { name: 'Won', exact: true }).click();
+  await cardAction(page, title, 'Won');
   await expect(card(page, title)).toHaveCount(0);
 }
 

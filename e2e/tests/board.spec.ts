@@ -16,7 +16,9 @@ import {
   allCards,
   announcement,
   expectCount,
-  moveSelect,
+  moveTo,
+  cardAction,
+  openCardMenu,
   openSettings,
   backToBoard,
   stageRows,
@@ -110,6 +112,77 @@ for (const template of TEMPLATES) {
     await expect(stageHeadings(page)).toHaveText(names);
   });
 }
+
+// ---------------------------------------------------------------- compact cards
+
+test('a card shows title, organisation, amount, close date and badges in at most 10 elements, with one actions button', async ({ page }) => {
+  await startup(page);
+  await quickAdd(page, 'Qualification', 'Late deal', '4200');
+  const editor = await openEditor(page, 'Late deal');
+  await editor.getByLabel('Organisation', { exact: true }).fill('Fjord AS');
+  await editor.getByLabel('Expected close', { exact: true }).fill('2020-03-01');
+  await editor.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(editor).toBeHidden();
+
+  const late = card(page, 'Late deal');
+  await expect(late.locator('.card-org')).toHaveText('Fjord AS');
+  await expect(cardAmount(page, 'Late deal')).toHaveText(moneyText('{€4,200}'));
+  await expect(late.locator('.card-meta')).toHaveText(/^Expected close 1 Mar 2020 · 0 days in stage\s+Overdue$/);
+  await expect(late).toHaveClass(/overdue/);
+  // No select and no Won/Lost buttons on the card: one button names the deal's actions.
+  await expect(late.getByRole('button')).toHaveText(['Late deal', '⋯']);
+  await expect(late.getByRole('button', { name: 'Actions for “Late deal”', exact: true })).toHaveAttribute('aria-haspopup', 'menu');
+  await expect(late.locator('select')).toHaveCount(0);
+  const elements = await late.evaluate((el) => el.querySelectorAll('*').length + 1);
+  expect(elements).toBeLessThanOrEqual(10);
+});
+
+test('Won from the actions menu closes the deal and puts focus on the next card', async ({ page }) => {
+  await startup(page);
+  await quickAdd(page, 'Negotiation', 'First', '100');
+  await quickAdd(page, 'Negotiation', 'Second', '200');
+  await expect(cardTitles(page, 'Negotiation')).toHaveText(['First', 'Second']);
+  await cardAction(page, 'First', 'Won');
+  await expect(cardTitles(page, 'Negotiation')).toHaveText(['Second']);
+  await expect(card(page, 'Second')).toBeFocused();
+  await expect(announcement(page)).toHaveText('Marked “First” as won.');
+  await expect(closedToggle(page)).toHaveText('Closed deals (1)');
+  // The last card of a column: focus goes to the column's quick add.
+  await cardAction(page, 'Second', 'Won');
+  await expect(column(page, 'Negotiation').getByLabel('New deal title')).toBeFocused();
+  // Edit opens the editor.
+  await quickAdd(page, 'Closing', 'Edited', '300');
+  await cardAction(page, 'Edited', 'Edit');
+  await expect(page.getByRole('dialog', { name: 'Deal', exact: true })).toBeVisible();
+});
+
+test('while a card is dragged, Won and Lost drop zones appear at the bottom of the board', async ({ page }) => {
+  await startup(page);
+  await quickAdd(page, 'Demonstration', 'Dropped won', '100');
+  await quickAdd(page, 'Demonstration', 'Dropped lost', '200');
+  const zones = page.locator('.drop-zones');
+  await expect(zones).toBeHidden();
+
+  const dragToZone = async (title: string, zone: string) => {
+    await card(page, title).locator('.card-amount').hover();
+    await page.mouse.down();
+    await page.mouse.move(300, 300, { steps: 4 });
+    await expect(page.getByText(zone, { exact: true })).toBeVisible();
+    await page.getByText(zone, { exact: true }).hover();
+    await page.mouse.up();
+  };
+  await dragToZone('Dropped won', 'Drop here: won');
+  await expect(card(page, 'Dropped won')).toHaveCount(0);
+  await expect(closedToggle(page)).toHaveText('Closed deals (1)');
+  await expect(zones).toBeHidden();
+
+  await dragToZone('Dropped lost', 'Drop here: lost');
+  const lost = page.getByRole('dialog', { name: 'Mark “Dropped lost” as lost' });
+  await expect(lost).toBeVisible();
+  await lost.getByRole('button', { name: 'Mark as lost' }).click();
+  await expect(closedToggle(page)).toHaveText('Closed deals (2)');
+  await expect(zones).toBeHidden();
+});
 
 // ---------------------------------------------------------------- sample deals
 
@@ -217,7 +290,7 @@ test('a change re-renders only what changed: other cards, open guidance, the ope
   await quickAdd(page, 'Lead generation', 'Untouched', '100');
   await quickAdd(page, 'Qualification', 'Mover', '200');
   await quickAdd(page, 'Qualification', 'Closer', '300');
-  await card(page, 'Closer').getByRole('button', { name: 'Won', exact: true }).click();
+  await cardAction(page, 'Closer', 'Won');
 
   // Remember the DOM node of a card and of a column that the next change does not touch.
   await card(page, 'Untouched').evaluate((el) => ((el as unknown as { __probe: number }).__probe = 1));
@@ -228,7 +301,7 @@ test('a change re-renders only what changed: other cards, open guidance, the ope
   await closedToggle(page).click();
   await expect(closedToggle(page)).toHaveAttribute('aria-expanded', 'true');
 
-  await moveSelect(page, 'Mover').selectOption({ label: 'Negotiation' });
+  await moveTo(page, 'Mover', 'Negotiation');
   await expect(cardTitles(page, 'Negotiation')).toHaveText(['Mover']);
 
   expect(await card(page, 'Untouched').evaluate((el) => (el as unknown as { __probe?: number }).__probe), 'the untouched card was re-created').toBe(1);
@@ -276,16 +349,37 @@ test('a deal moves with its "Move to" menu, and stays there after a reload', asy
   await startup(page);
   await quickAdd(page, 'Qualification', 'Menu deal', '750');
 
-  const select = moveSelect(page, 'Menu deal');
-  // The menu offers every stage but the one the deal is in.
-  await expect(select.getByRole('option')).toHaveText(['Move to …', 'Lead generation', 'Demonstration', 'Negotiation', 'Closing']);
-  await select.selectOption({ label: 'Closing' });
+  const menu = await openCardMenu(page, 'Menu deal');
+  // The menu offers every stage but the one the deal is in, between Edit and Won/Lost.
+  await expect(menu.getByRole('menuitem')).toHaveText(['Edit', 'Lead generation', 'Demonstration', 'Negotiation', 'Closing', 'Won', 'Lost']);
+  await expect(menu.getByRole('group', { name: 'Move to' }).getByRole('menuitem')).toHaveText(['Lead generation', 'Demonstration', 'Negotiation', 'Closing']);
+  // The first item has focus; arrows move it, and Escape closes the menu back to its button.
+  await expect(menu.getByRole('menuitem', { name: 'Edit' })).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(menu.getByRole('menuitem', { name: 'Lost' })).toBeFocused();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Lead generation' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  const button = card(page, 'Menu deal').getByRole('button', { name: 'Actions for “Menu deal”' });
+  await expect(button).toBeFocused();
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  // By keyboard alone: Enter opens it, End reaches Lost, ArrowUp Won, then Closing.
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeVisible();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect(menu.getByRole('menuitem', { name: 'Closing' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(cardTitles(page, 'Closing')).toHaveText(['Menu deal']);
   await expect(cardTitles(page, 'Qualification')).toHaveCount(0);
   await expect(announcement(page)).toHaveText('Moved “Menu deal” to Closing, position 1 of 1.');
   await expect(card(page, 'Menu deal')).toBeFocused();
 
-  await moveSelect(page, 'Menu deal').selectOption({ label: 'Lead generation' });
+  await moveTo(page, 'Menu deal', 'Lead generation');
   await expect(cardTitles(page, 'Lead generation')).toHaveText(['Menu deal']);
   await expect(announcement(page)).toHaveText('Moved “Menu deal” to Lead generation, position 1 of 1.');
 
@@ -375,13 +469,13 @@ test('won and lost deals leave the board, are listed under Closed deals, and can
   await quickAdd(page, 'Qualification', 'Keeper', '100');
   await expect(closedToggle(page)).toHaveText('Closed deals (0)');
 
-  await card(page, 'Winner').getByRole('button', { name: 'Won', exact: true }).click();
+  await cardAction(page, 'Winner', 'Won');
   await expect(card(page, 'Winner')).toHaveCount(0);
   await expect(announcement(page)).toHaveText('Marked “Winner” as won.');
   await expect(closedToggle(page)).toHaveText('Closed deals (1)');
   await expectCount(page, 'Negotiation', 0);
 
-  await card(page, 'Loser').getByRole('button', { name: 'Lost', exact: true }).click();
+  await cardAction(page, 'Loser', 'Lost');
   const dialog = page.getByRole('dialog', { name: 'Mark “Loser” as lost' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel('Reason').getByRole('option')).toHaveText(['Price', 'Chose a competitor', 'No need right now', 'No response', 'Other']);
@@ -420,7 +514,7 @@ test('won and lost deals leave the board, are listed under Closed deals, and can
 
 // ---------------------------------------------------------------- full editor
 
-test('the full editor changes organisation, contact, amount, close date and next step; the card and a reload show them', async ({ page }) => {
+test('the full editor changes organisation, contact, amount, close date and next step; the card, the editor and a reload show them', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Demonstration', 'Editor deal', '100');
 
@@ -443,14 +537,14 @@ test('the full editor changes organisation, contact, amount, close date and next
   await expect(edited).toContainText('Nordic Widgets AS');
   await expect(edited).toContainText('€48,250.75');
   await expect(edited).toContainText('Expected close 15 Mar 2027');
-  await expect(edited).toContainText('Next step: Send the revised proposal (by 20 Jan 2027)');
+  // The compact card leaves the next step to the editor (and to Insights' attention list).
+  await expect(edited).not.toContainText('Send the revised proposal');
   await expect(cardTitles(page, 'Demonstration')).toHaveText(['Editor deal']);
 
   await reload(page);
   await expect(edited).toContainText('Nordic Widgets AS');
   await expect(edited).toContainText('€48,250.75');
   await expect(edited).toContainText('Expected close 15 Mar 2027');
-  await expect(edited).toContainText('Next step: Send the revised proposal (by 20 Jan 2027)');
   dialog = await openEditor(page, 'Editor deal');
   await expect(dialog.getByLabel('Organisation', { exact: true })).toHaveValue('Nordic Widgets AS');
   await expect(dialog.getByLabel('Name', { exact: true })).toHaveValue('Kari Nordmann');
@@ -474,7 +568,7 @@ test('the deal editor and the lost dialog take focus when they open and close wi
   await expect(editor).toBeHidden();
   await expect(card(page, 'Focus deal')).toBeFocused();
 
-  await card(page, 'Focus deal').getByRole('button', { name: 'Lost', exact: true }).click();
+  await cardAction(page, 'Focus deal', 'Lost');
   const lost = page.getByRole('dialog', { name: 'Mark “Focus deal” as lost' });
   await expect(lost).toBeVisible();
   await expect(lost.getByLabel('Reason')).toBeFocused();
@@ -565,7 +659,7 @@ test('removing a stage that holds deals asks where they go, and every deal arriv
   await quickAdd(page, 'Qualification', 'Q lost', '300');
   await quickAdd(page, 'Closing', 'Already closing', '400');
   await quickAdd(page, 'Lead generation', 'Elsewhere', '500');
-  await card(page, 'Q lost').getByRole('button', { name: 'Lost', exact: true }).click();
+  await cardAction(page, 'Q lost', 'Lost');
   await page.getByRole('dialog', { name: 'Mark “Q lost” as lost' }).getByRole('button', { name: 'Mark as lost' }).click();
   await expect(closedToggle(page)).toHaveText('Closed deals (1)');
 
@@ -620,7 +714,7 @@ test('pipelines are created, switched, renamed, duplicated and deleted', async (
   await expect(allCards(page)).toHaveCount(0);
   await quickAdd(page, 'Proposal', 'Second deal one', '10');
   await quickAdd(page, 'Proposal', 'Second deal two', '20');
-  await card(page, 'Second deal two').getByRole('button', { name: 'Won', exact: true }).click();
+  await cardAction(page, 'Second deal two', 'Won');
   await expect(closedToggle(page)).toHaveText('Closed deals (1)');
 
   // Switch.
@@ -739,9 +833,12 @@ test('switching to Norsk changes headings, buttons and money formatting, and sur
   await expect(board(page, 'Tavle')).toBeVisible();
   const lead = column(page, 'Lead generation');
   await expect(lead.getByRole('button', { name: 'Veiledning', exact: true })).toBeVisible();
-  await expect(card(page, 'Money deal').getByRole('button', { name: 'Vunnet', exact: true })).toBeVisible();
-  await expect(card(page, 'Money deal').getByRole('button', { name: 'Tapt', exact: true })).toBeVisible();
-  await expect(page.getByLabel('Flytt «Money deal» til steg')).toBeVisible();
+  await card(page, 'Money deal').getByRole('button', { name: 'Handlinger for «Money deal»', exact: true }).click();
+  const meny = page.getByRole('menu', { name: 'Handlinger for «Money deal»' });
+  await expect(meny.getByRole('menuitem')).toHaveText(['Rediger', 'Qualification', 'Demonstration', 'Negotiation', 'Closing', 'Vunnet', 'Tapt']);
+  await expect(meny.getByRole('group', { name: 'Flytt til' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(meny).toBeHidden();
   await expect(lead.getByLabel('Tittel på ny avtale')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Lukkede avtaler (0)', exact: true })).toBeVisible();
   // nb-NO money: space as thousands separator, comma as decimal separator, € after.
@@ -811,7 +908,7 @@ test('a corrupt stored deal shows a warning, is kept byte for byte, and the othe
 
   // Working on the board never loses the kept values.
   await quickAdd(page, 'Qualification', 'New after damage', '50');
-  await moveSelect(page, 'Healthy one').selectOption({ label: 'Qualification' });
+  await moveTo(page, 'Healthy one', 'Qualification');
   await expect(cardTitles(page, 'Qualification')).toHaveText(['New after damage', 'Healthy one']);
   await reload(page);
   await expect(cardTitles(page, 'Qualification')).toHaveText(['New after damage', 'Healthy one']);

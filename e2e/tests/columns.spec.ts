@@ -75,7 +75,8 @@ test('search, Shift+arrows, the menu and a drag all reach cards that were off sc
   // The "Move to" menu sends a card to the end of a long column; it is scrolled to and focused.
   const top = column(page, 'Kvalifisering').locator('li.card').first();
   const topTitle = (await top.locator('h3').innerText()).trim();
-  await top.getByLabel(`Move “${topTitle}” to stage`).selectOption({ label: 'Lukking' });
+  await top.getByRole('button', { name: `Actions for “${topTitle}”` }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Lukking', exact: true }).click();
   const atEnd = column(page, 'Lukking').locator('li.card', { has: page.getByRole('button', { name: topTitle, exact: true }) });
   await expect(atEnd).toBeFocused();
   const lukking = await storedColumn(page, 'Lukking');

@@ -11,7 +11,8 @@ import {
   card,
   column,
   cardTitles,
-  moveSelect,
+  moveTo,
+  cardAction,
   openEditor,
   openSettings,
   backToBoard,
@@ -85,11 +86,11 @@ test('a whole session raises no policy violation: create, add, edit, move, setti
   await expect(dialog).toBeHidden();
   await expect(card(page, 'Policy deal')).toContainText('Strict AS');
 
-  await moveSelect(page, 'Policy deal').selectOption({ label: 'Qualification' });
+  await moveTo(page, 'Policy deal', 'Qualification');
   await expect(cardTitles(page, 'Qualification')).toContainText(['Policy deal']);
   await card(page, 'Policy deal').dragTo(column(page, 'Demonstration'));
   await expect(cardTitles(page, 'Demonstration')).toContainText(['Policy deal']);
-  await card(page, 'Policy deal').getByRole('button', { name: 'Won', exact: true }).click();
+  await cardAction(page, 'Policy deal', 'Won');
 
   await openSettings(page);
   await backToBoard(page);

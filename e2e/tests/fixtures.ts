@@ -165,9 +165,26 @@ export function moneyText(text: string, decimal: '.' | ',' = '.'): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** The "Move to" select of a card. */
-export function moveSelect(page: Page, title: string) {
-  return page.getByLabel(`Move “${title}” to stage`, { exact: true });
+/** Opens a card's actions menu and returns it. */
+export async function openCardMenu(page: Page, title: string) {
+  await card(page, title).getByRole('button', { name: `Actions for “${title}”`, exact: true }).click();
+  const menu = page.getByRole('menu', { name: `Actions for “${title}”`, exact: true });
+  await expect(menu).toBeVisible();
+  return menu;
+}
+
+/** Chooses an item of a card's actions menu: "Edit", "Won", "Lost" or a stage name. */
+export async function cardAction(page: Page, title: string, item: string) {
+  const menu = await openCardMenu(page, title);
+  await menu.getByRole('menuitem', { name: item, exact: true }).click();
+  await expect(menu).toBeHidden();
+}
+
+/** Moves a card to the end of another stage with its actions menu ("Move to"). */
+export async function moveTo(page: Page, title: string, stage: string) {
+  const menu = await openCardMenu(page, title);
+  await menu.getByRole('group', { name: 'Move to' }).getByRole('menuitem', { name: stage, exact: true }).click();
+  await expect(menu).toBeHidden();
 }
 
 /** Opens "Pipeline settings" from the header. */

@@ -3,7 +3,7 @@
 // ("Licence, 50 seats", "Workshop and advice") and 2 lost ("Support agreement" for Price,
 // 48,000; "Campaign bundle" for Chose a competitor, 90,000). Every deal starts in the first
 // stage; 11 reached Qualification, 8 Demonstration, 5 Negotiation and 3 Closing.
-import { test, expect, open, createPipeline, card, moneyText } from './fixtures';
+import { test, expect, open, createPipeline, card, moneyText, cardAction } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function openInsights(page: Page) {
@@ -93,7 +93,7 @@ test('the insight view shows every section with text alternatives and follows a 
 
   // Mark it won on the board, then come back: one more won deal and one more closed deal.
   await page.getByRole('button', { name: 'Insights', exact: true }).click();
-  await card(page, 'Upgrade to Pro').getByRole('button', { name: 'Won', exact: true }).click();
+  await cardAction(page, 'Upgrade to Pro', 'Won');
   await expect(card(page, 'Upgrade to Pro')).toHaveCount(0);
   await openInsights(page);
   await expect(winRate.locator('.figure-value')).toHaveText('60% (n = 5)');

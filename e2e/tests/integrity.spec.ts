@@ -22,6 +22,7 @@ import {
   backupPanel,
   closeBackups,
   expectRoundTrip,
+  moveTo,
 } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -90,7 +91,7 @@ test('an unreadable workspace record: every deal comes back in “Recovered deal
   await closeBackups(page);
 
   // The first change stores the recovered pipeline; a reload shows the same board.
-  await card(page, 'Kept deal').getByLabel('Move “Kept deal” to stage').selectOption({ label: 'Stage 3' });
+  await moveTo(page, 'Kept deal', 'Stage 3');
   await expect(cardTitles(page, 'Stage 3')).toContainText(['Kept deal']);
   await expect.poll(async () => (await storageSnapshot(page))['pipewright.store']).toContain('Recovered deals');
   await reload(page);

@@ -1,7 +1,7 @@
 // Two tabs of the same browser (one context: same origin, shared localStorage), each
 // editing a different deal. Neither overwrites the other; each sees the other's change
 // through the storage event, without a reload.
-import { test, expect, open, createPipeline, column, quickAdd, card, reload, openEditor, stageHeadings, cardTitles } from './fixtures';
+import { test, expect, open, createPipeline, column, quickAdd, card, reload, openEditor, stageHeadings, cardTitles, moveTo } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function setOrganisation(page: Page, title: string, organisation: string) {
@@ -38,7 +38,7 @@ test('two tabs editing different deals both keep their edits', async ({ page, co
   await expect(card(tabB, 'Deal for B')).toContainText('Edited in tab B');
 
   // A move in one tab shows up in the other too.
-  await tabB.getByLabel('Move “Deal for A” to stage').selectOption({ label: 'Negotiation' });
+  await moveTo(tabB, 'Deal for A', 'Negotiation');
   await expect(cardTitles(tabA, 'Negotiation')).toHaveText(['Deal for A']);
   await expect(card(tabA, 'Deal for A')).toContainText('Edited in tab A');
 

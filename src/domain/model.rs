@@ -159,6 +159,11 @@ impl Deal {
         now - last_touch > chrono::Duration::days(i64::from(stage.rot_days))
     }
 
+    /// Overdue: open, with an expected close date before `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status.is_open() && self.expected_close.is_some_and(|date| date < today)
+    }
+
     /// True when the search text matches title, organisation or contact, ignoring case.
     pub fn matches(&self, query: &str) -> bool {
         let query = query.trim().to_lowercase();

@@ -61,3 +61,40 @@ pub fn deal_title(ctx: Ctx, deal_id: &DealId) -> String {
         .with_untracked(|ws| ws.deal(deal_id).map(|d| d.title.clone()))
         .unwrap_or_default()
 }
+
+/// Where focus goes when a deal leaves the board (won, lost): the next card in its column,
+/// else the one before it, else the column's quick-add title. Asked before the deal leaves.
+#[derive(Clone)]
+pub enum FocusAfter {
+    Card(DealId),
+    Element(String),
+}
+
+pub fn focus_after_leaving(ctx: Ctx, deal_id: &DealId) -> FocusAfter {
+    let stage_id = ctx
+        .ws
+        .with_untracked(|ws| ws.deal(deal_id).map(|d| d.stage_id.clone()));
+    let Some(stage_id) = stage_id else {
+        return FocusAfter::Element("main".to_string());
+    };
+    let neighbour = ctx.columns.with_value(|columns| {
+        let column = columns.column(&stage_id);
+        let at = column.iter().position(|e| e.id == *deal_id)?;
+        column
+            .get(at + 1)
+            .or_else(|| at.checked_sub(1).and_then(|i| column.get(i)))
+            .map(|e| e.id.clone())
+    });
+    match neighbour {
+        Some(id) => FocusAfter::Card(id),
+        None => FocusAfter::Element(format!("quick-title-{stage_id}")),
+    }
+}
+
+/// Moves focus as [`focus_after_leaving`] said.
+pub fn focus_after(ctx: Ctx, target: FocusAfter) {
+    match target {
+        FocusAfter::Card(id) => focus_card(ctx, &id),
+        FocusAfter::Element(id) => browser::focus_later(id),
+    }
+}

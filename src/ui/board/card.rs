@@ -1,34 +1,43 @@
-//! A card on the board: what a deal is at a glance, opened by its title, moved by drag,
-//! by its "Move to" menu or by Shift+arrow keys, closed by Won or Lost.
+//! A card on the board: what a deal is at a glance (title, organisation, amount, expected
+//! close, badges) and one actions button. The title opens the editor; the card moves by
+//! drag, by Shift+arrow keys or by its actions menu (`menu.rs`), which also closes it.
 
+use super::menu::{BoardUi, MenuAt};
 use super::DRAG_TYPE;
 use crate::domain::board::Nudge;
 use crate::domain::Deal;
-use crate::domain::{DealId, StageId};
+use crate::domain::DealId;
 use crate::i18n::{t, tf};
-use crate::ui::actions::{deal_title, focus_card, move_and_announce};
+use crate::ui::actions::{focus_card, move_and_announce};
 use crate::ui::browser;
 use crate::ui::intl;
 use crate::ui::state::Ctx;
 use leptos::prelude::*;
 
+/// What a card shows besides the deal's own fields.
+#[derive(Clone, Copy)]
+struct Badges {
+    stale: bool,
+    overdue: bool,
+}
+
 /// A deal on the board. It renders a snapshot: the column's keyed list re-creates a card
 /// only when that deal's revision changes, so editing one card leaves the others alone.
+/// At most 10 elements: the item, title heading and button, organisation, amount, one
+/// line of close date and days in stage with up to three badges, and the actions button.
 #[component]
 pub fn Card(deal_id: DealId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let Some((deal, stages, stale)) = ctx.ws.with_untracked(|ws| {
+    let ui = expect_context::<BoardUi>();
+    let now = browser::now();
+    let Some((deal, badges)) = ctx.ws.with_untracked(|ws| {
         let deal = ws.deal(&deal_id)?.clone();
-        let pipeline = ws.pipeline(&deal.pipeline_id)?;
-        let stage = pipeline.stage(&deal.stage_id)?;
-        let stale = deal.is_stale(stage, browser::now());
-        let others: Vec<(StageId, String)> = pipeline
-            .stages
-            .iter()
-            .filter(|s| s.id != deal.stage_id)
-            .map(|s| (s.id.clone(), s.name.clone()))
-            .collect();
-        Some((deal, others, stale))
+        let stage = ws.pipeline(&deal.pipeline_id)?.stage(&deal.stage_id)?;
+        let badges = Badges {
+            stale: deal.is_stale(stage, now),
+            overdue: deal.is_overdue(now.date_naive()),
+        };
+        Some((deal, badges))
     }) else {
         return ().into_any();
     };
@@ -53,22 +62,67 @@ pub fn Card(deal_id: DealId) -> impl IntoView {
             let _ = dt.set_data("text/plain", &id.get_value());
             dt.set_effect_allowed("move");
         }
+        // The Won and Lost drop zones appear after the drag has begun: changing the page
+        // inside `dragstart` can cancel the drag.
+        let dragging = ui.dragging;
+        request_animation_frame(move || {
+            dragging.try_set(true);
+        });
+    };
+    let on_dragend = move |_: web_sys::DragEvent| {
+        ui.dragging.try_set(false);
+    };
+    let menu_button_id = format!("actions-{}", deal.id);
+    let open_menu = move |ev: web_sys::MouseEvent| {
+        let deal_id = id.get_value();
+        if ui
+            .menu
+            .with_untracked(|m| m.as_ref().is_some_and(|m| m.deal_id == deal_id))
+        {
+            ui.menu.set(None);
+            return;
+        }
+        let rect = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .map(|el| el.get_bounding_client_rect());
+        if let Some(rect) = rect {
+            ui.menu.set(Some(MenuAt::below(deal_id, &rect)));
+        }
+    };
+    let lang = ctx.lang;
+    let title = deal.title.clone();
+    let (card_id, data_id, sample) = (
+        format!("card-{}", deal.id),
+        deal.id.to_string(),
+        deal.sample,
+    );
+    let expanded = move || {
+        ui.menu
+            .with(|m| m.as_ref().is_some_and(|m| m.deal_id == id.get_value()))
+            .to_string()
     };
     view! {
-        <li class="card" class:stale=stale class:sample=deal.sample id=format!("card-{}", deal.id)
-            tabindex="0" draggable="true" data-deal-id=deal.id.to_string() aria-describedby="keyboard-help"
-            on:keydown=on_keydown on:dragstart=on_dragstart>
-            <CardText deal=deal.clone() stale=stale/>
-            <CardActions deal_id=deal.id.clone() title=deal.title.clone() stages=stages/>
+        <li class="card" class:stale=badges.stale class:overdue=badges.overdue class:sample=sample
+            id=card_id
+            tabindex="0" draggable="true" data-deal-id=data_id aria-describedby="keyboard-help"
+            on:keydown=on_keydown on:dragstart=on_dragstart on:dragend=on_dragend>
+            <CardText deal=deal badges=badges/>
+            <button type="button" class="card-menu-button" id=menu_button_id
+                aria-haspopup="menu" aria-expanded=expanded
+                aria-label=move || tf(lang.get(), "card.actions_label", &[("deal", &title)])
+                on:click=open_menu>
+                "⋯"
+            </button>
         </li>
     }
     .into_any()
 }
 
-/// Title (which opens the editor), organisation, amount, expected close, next step, days
-/// in stage and badges.
+/// Title (which opens the editor), organisation, amount, and one line with the expected
+/// close, the days in stage and the badges.
 #[component]
-fn CardText(deal: Deal, stale: bool) -> impl IntoView {
+fn CardText(deal: Deal, badges: Badges) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
     let days = deal.days_in_stage(browser::now());
@@ -78,21 +132,23 @@ fn CardText(deal: Deal, stale: bool) -> impl IntoView {
         organisation,
         amount,
         expected_close,
-        next_step,
         sample,
         ..
     } = deal;
-    let next = (!next_step.text.is_empty()).then_some(move || {
+    let meta = move || {
         let lang = lang.get();
-        match next_step.due {
-            Some(due) => tf(
-                lang,
-                "card.next_due",
-                &[("text", &next_step.text), ("date", &intl::date(lang, due))],
+        let days = intl::tn(lang, "card.days", days, &[]);
+        match expected_close {
+            Some(date) => format!(
+                "{} · {days}",
+                tf(lang, "card.close", &[("date", &intl::date(lang, date))])
             ),
-            None => tf(lang, "card.next", &[("text", &next_step.text)]),
+            None => days,
         }
-    });
+    };
+    let badge = move |on: bool, class: &'static str, key: &'static str| {
+        on.then(|| view! { " " <span class=class>{move || t(lang.get(), key)}</span> })
+    };
     view! {
         <h3 class="card-title">
             <button type="button" class="link-button" on:click=move |_| ctx.editing.set(Some(id.clone()))>
@@ -101,59 +157,11 @@ fn CardText(deal: Deal, stale: bool) -> impl IntoView {
         </h3>
         {(!organisation.is_empty()).then(|| view! { <p class="card-org">{organisation}</p> })}
         <p class="card-amount">{move || intl::money(lang.get(), &amount)}</p>
-        {expected_close.map(|date| view! {
-            <p class="card-close">
-                {move || tf(lang.get(), "card.close", &[("date", &intl::date(lang.get(), date))])}
-            </p>
-        })}
-        {next.map(|text| view! { <p class="card-next">{text}</p> })}
-        <p class="card-age">
-            {move || intl::tn(lang.get(), "card.days", days, &[])}
-            {stale.then(|| view! { " " <span class="badge badge-stale">{move || t(lang.get(), "card.stale")}</span> })}
-            {sample.then(|| view! { " " <span class="badge">{move || t(lang.get(), "card.sample")}</span> })}
+        <p class="card-meta">
+            {meta}
+            {badge(badges.overdue, "badge badge-overdue", "card.overdue")}
+            {badge(badges.stale, "badge badge-stale", "card.stale")}
+            {badge(sample, "badge", "card.sample")}
         </p>
-    }
-}
-
-/// The "Move to" menu (the other stages) and the Won and Lost buttons.
-#[component]
-fn CardActions(deal_id: DealId, title: String, stages: Vec<(StageId, String)>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    let lang = ctx.lang;
-    let select_id = format!("move-{deal_id}");
-    let id = StoredValue::new(deal_id);
-    let on_move = move |ev| {
-        let to = event_target_value(&ev);
-        let deal_id = id.get_value();
-        if !to.is_empty() && move_and_announce(ctx, &deal_id, &StageId::from(to), usize::MAX) {
-            focus_card(ctx, &deal_id);
-        }
-    };
-    let won = move |_| {
-        let now = browser::now();
-        let deal_id = id.get_value();
-        if ctx.apply(|ws| ws.mark_won(&deal_id, now)).is_some() {
-            let deal = deal_title(ctx, &deal_id);
-            ctx.announce(tf(
-                lang.get_untracked(),
-                "deal.won_announce",
-                &[("deal", &deal)],
-            ));
-        }
-    };
-    view! {
-        <div class="card-actions">
-            <label for=select_id.clone() class="sr-only">
-                {move || tf(lang.get(), "card.move_label", &[("deal", &title)])}
-            </label>
-            <select id=select_id class="move-select" on:change=on_move>
-                <option value="" selected=true>{move || t(lang.get(), "card.move_to")}</option>
-                {stages.into_iter().map(|(sid, name)| view! { <option value=sid.to_string()>{name}</option> }).collect_view()}
-            </select>
-            <button type="button" class="won" on:click=won>{move || t(lang.get(), "deal.won")}</button>
-            <button type="button" class="lost" on:click=move |_| ctx.losing.set(Some(id.get_value()))>
-                {move || t(lang.get(), "deal.lost")}
-            </button>
-        </div>
     }
 }

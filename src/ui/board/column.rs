@@ -46,7 +46,7 @@ fn drop_index(
 /// keyboard move finds its neighbours already there.
 const OVERSCAN: usize = 6;
 /// A first guess of one card's height plus the gap, in CSS pixels, until a card is measured.
-const PITCH_GUESS: f64 = 190.0;
+const PITCH_GUESS: f64 = 112.0;
 
 #[component]
 pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
@@ -173,9 +173,11 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
         }
     });
 
+    let dragging = expect_context::<super::menu::BoardUi>().dragging;
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         drag_over.set(false);
+        dragging.set(false);
         let Some(deal_id) = ev
             .data_transfer()
             .and_then(|dt| dt.get_data(DRAG_TYPE).ok())

@@ -4,6 +4,7 @@
 
 mod card;
 mod column;
+mod menu;
 mod quick_add;
 
 use crate::domain::totals::{pipeline_totals, CurrencyTotal};
@@ -21,6 +22,7 @@ const DRAG_TYPE: &str = "application/x-pipewright-deal";
 pub fn Board() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
+    provide_context(menu::BoardUi::new());
     let pipeline_id = Memo::new(move |_| ctx.current_pipeline_id().unwrap_or_default());
     let stage_ids = Memo::new(move |_| {
         let pid = pipeline_id.get();
@@ -73,6 +75,8 @@ pub fn Board() -> impl IntoView {
                 <Column pipeline_id=pipeline_id.get_untracked() stage_id=stage_id/>
             </For>
         </div>
+        <menu::CardMenu/>
+        <menu::DropZones/>
     }
 }
 

@@ -1,7 +1,7 @@
 //! The "mark lost" dialog: a reason from the editable list and an optional note.
 
 use crate::i18n::{t, tf};
-use crate::ui::actions::deal_title;
+use crate::ui::actions::{deal_title, focus_after, focus_after_leaving};
 use crate::ui::browser;
 use crate::ui::state::Ctx;
 use leptos::prelude::*;
@@ -19,18 +19,20 @@ pub fn LostDialog() -> impl IntoView {
         let id = StoredValue::new(deal_id.clone());
         let title = deal_title(ctx, &deal_id);
         browser::focus_later("lost-reason".to_string());
+        // Asked now, while the deal is still in its column.
+        let after = StoredValue::new(focus_after_leaving(ctx, &deal_id));
         let close = move || {
             let deal_id = id.get_value();
             ctx.losing.set(None);
-            // Back to the card if it is still on the board, else to the page.
+            // Back to the card if it is still on the board, else to its neighbour.
             let still_open = ctx
                 .ws
                 .with_untracked(|ws| ws.deal(&deal_id).is_some_and(|d| d.status.is_open()));
-            browser::focus_later(if still_open {
-                format!("card-{deal_id}")
+            if still_open {
+                browser::focus_later(format!("card-{deal_id}"));
             } else {
-                "main".to_string()
-            });
+                focus_after(ctx, after.get_value());
+            }
         };
         let submit = move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
