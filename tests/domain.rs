@@ -1915,3 +1915,128 @@ fn a_deals_amount_currency_is_its_own_not_the_pipelines() {
         Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Undo and redo (`domain::undo`)
+
+mod undo {
+    use super::*;
+    use pipewright::domain::undo::{Baseline, History, HISTORY_DEPTH};
+
+    /// A board with three deals in Lead, and a baseline that has seen it.
+    fn three_leads() -> (Workspace, Baseline) {
+        let mut ws = board();
+        for id in ["a", "b", "c"] {
+            add(&mut ws, LEAD, id);
+        }
+        let baseline = Baseline::of(&ws);
+        (ws, baseline)
+    }
+
+    #[test]
+    fn a_move_is_told_as_the_deals_it_changed_and_undone_to_the_same_places() {
+        let (mut ws, mut baseline) = three_leads();
+        ws.move_deal("b", NEGOTIATION, 0, days_later(1)).unwrap();
+        let change = baseline.advance(&ws).expect("the move changed something");
+        assert_eq!(change.n_deals(), 1);
+        assert_eq!(baseline.advance(&ws), None, "told once");
+
+        let rev_after_move = deal(&ws, "b").rev;
+        ws.revert(&change).unwrap();
+        assert_eq!(column(&ws, LEAD), ["a", "b", "c"]);
+        assert!(column(&ws, NEGOTIATION).is_empty());
+        assert_eq!(
+            deal(&ws, "b").history.len(),
+            1,
+            "the move's history entry is gone"
+        );
+        // Stored like any change: a new revision, so storage writes it and other tabs take it.
+        assert!(deal(&ws, "b").rev > rev_after_move);
+
+        let inverse = baseline.advance(&ws).expect("the undo changed something");
+        ws.revert(&inverse).unwrap();
+        assert_eq!(column(&ws, NEGOTIATION), ["b"]);
+        assert_eq!(column(&ws, LEAD), ["a", "c"]);
+    }
+
+    #[test]
+    fn an_added_deal_is_removed_by_undo_and_a_deleted_one_comes_back() {
+        let (mut ws, mut baseline) = three_leads();
+        add(&mut ws, PROPOSAL, "new");
+        let added = baseline.advance(&ws).unwrap();
+        ws.delete_deal("a").unwrap();
+        let deleted = baseline.advance(&ws).unwrap();
+
+        ws.revert(&deleted).unwrap();
+        assert_eq!(column(&ws, LEAD), ["a", "b", "c"]);
+        ws.revert(&added).unwrap();
+        assert!(ws.deal("new").is_none());
+        assert_eq!(ws.deals.len(), 3);
+    }
+
+    #[test]
+    fn undo_of_a_deal_changed_since_is_refused_and_changes_nothing() {
+        let (mut ws, mut baseline) = three_leads();
+        ws.move_deal("a", PROPOSAL, 0, days_later(1)).unwrap();
+        let change = baseline.advance(&ws).unwrap();
+        // Another tab moves it on; its change reaches this tab.
+        ws.move_deal("a", NEGOTIATION, 0, days_later(2)).unwrap();
+        let before = ws.clone();
+        assert_eq!(ws.revert(&change), Err(DomainError::ChangedSince));
+        assert_eq!(ws, before);
+    }
+
+    #[test]
+    fn undo_that_would_leave_a_deal_without_its_stage_is_refused() {
+        let (mut ws, mut baseline) = three_leads();
+        ws.add_stage(PIPELINE, 3, "won-back".into(), stage_draft("Won back", 90))
+            .unwrap();
+        let added_stage = baseline.advance(&ws).unwrap();
+        assert_eq!(added_stage.n_deals(), 0);
+        // A deal goes into the new stage (in another tab, or a change not undone).
+        add(&mut ws, "won-back", "late");
+        let before = ws.clone();
+        assert_eq!(ws.revert(&added_stage), Err(DomainError::ChangedSince));
+        assert_eq!(ws, before);
+
+        // Without that deal the stage goes, and every deal still has its place.
+        ws.delete_deal("late").unwrap();
+        ws.revert(&added_stage).unwrap();
+        assert_eq!(stage_ids(&ws, PIPELINE), [LEAD, PROPOSAL, NEGOTIATION]);
+    }
+
+    #[test]
+    fn a_new_change_clears_redo_and_history_keeps_the_newest_changes() {
+        let (mut ws, mut baseline) = three_leads();
+        let mut history = History::default();
+        ws.move_deal("a", PROPOSAL, 0, days_later(1)).unwrap();
+        history.record(baseline.advance(&ws).unwrap(), "move a".into());
+        let (change, label) = history.last_done().cloned().unwrap();
+        assert_eq!(label, "move a");
+        ws.revert(&change).unwrap();
+        history.undone(baseline.advance(&ws).unwrap());
+        assert!(history.can_redo() && !history.can_undo());
+        ws.move_deal("b", PROPOSAL, 0, days_later(2)).unwrap();
+        history.record(baseline.advance(&ws).unwrap(), "move b".into());
+        assert!(
+            !history.can_redo(),
+            "a new change ends what could be redone"
+        );
+
+        for n in 0..HISTORY_DEPTH + 5 {
+            let target = if n % 2 == 0 { NEGOTIATION } else { LEAD };
+            ws.move_deal("c", target, 0, days_later(3 + n as i64))
+                .unwrap();
+            history.record(baseline.advance(&ws).unwrap(), format!("step {n}"));
+        }
+        let mut n_undoable = 0;
+        while let Some((change, _)) = history.last_done().cloned() {
+            ws.revert(&change).unwrap();
+            history.undone(baseline.advance(&ws).unwrap());
+            n_undoable += 1;
+        }
+        assert_eq!(n_undoable, HISTORY_DEPTH);
+        // The oldest changes fell off: "move b" cannot be undone any more.
+        assert_eq!(deal(&ws, "b").stage_id.as_str(), PROPOSAL);
+    }
+}

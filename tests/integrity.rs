@@ -17,6 +17,7 @@ use pipewright::domain::ops::MAX_NAME_CHARS;
 use pipewright::domain::recovery::recover;
 use pipewright::domain::sample::sample_deals;
 use pipewright::domain::templates::{pipeline_from_template, TemplateKind};
+use pipewright::domain::undo::{Baseline, History};
 use pipewright::domain::Deal;
 use pipewright::domain::{
     default_lost_reasons, Contact, Currency, DealDraft, DomainError, Money, NextStep, StageDraft,
@@ -469,6 +470,63 @@ proptest! {
             }
             assert_restorable(&world.ws, now);
         }
+    }
+}
+
+/// A workspace with every revision set to 0: undo gives back earlier values under new
+/// revisions, so two states are compared without them.
+fn without_revs(ws: &Workspace) -> Workspace {
+    let mut ws = ws.clone();
+    for deal in &mut ws.deals {
+        deal.rev = 0;
+    }
+    ws.deals.sort_by(|a, b| a.id.cmp(&b.id));
+    ws
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Undo takes every random sequence of user actions back to where it began, one change
+    /// at a time, through states that are each valid and restorable; redo then makes them
+    /// all again. Every state passed on the way back is one the user saw.
+    #[test]
+    fn undo_walks_back_through_every_state_and_redo_forward_again(
+        actions in prop::collection::vec(action_strategy(), 1..30),
+    ) {
+        let mut world = World { ws: Workspace::default(), next_id: 0 };
+        let mut baseline = Baseline::of(&world.ws);
+        let mut history = History::default();
+        let mut seen = vec![without_revs(&world.ws)];
+        for (step, action) in actions.iter().enumerate() {
+            let now = start() + Duration::minutes(step as i64 * 37);
+            if world.act(action, now).is_ok() {
+                if let Some(change) = baseline.advance(&world.ws) {
+                    history.record(change, format!("{action:?}"));
+                    seen.push(without_revs(&world.ws));
+                }
+            }
+        }
+        let end = start() + Duration::days(30);
+        let mut back = seen.len() - 1;
+        while let Some((change, _)) = history.last_done().cloned() {
+            prop_assert_eq!(world.ws.revert(&change), Ok(()));
+            let inverse = baseline.advance(&world.ws).expect("an undo changes something");
+            history.undone(inverse);
+            back -= 1;
+            prop_assert_eq!(&without_revs(&world.ws), &seen[back]);
+            assert_restorable(&world.ws, end);
+        }
+        prop_assert_eq!(back, 0);
+        while let Some((change, _)) = history.last_undone().cloned() {
+            prop_assert_eq!(world.ws.revert(&change), Ok(()));
+            let inverse = baseline.advance(&world.ws).expect("a redo changes something");
+            history.redone(inverse);
+            back += 1;
+            prop_assert_eq!(&without_revs(&world.ws), &seen[back]);
+            assert_restorable(&world.ws, end);
+        }
+        prop_assert_eq!(back, seen.len() - 1);
     }
 }
 

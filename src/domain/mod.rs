@@ -14,6 +14,7 @@ pub mod recovery;
 pub mod sample;
 pub mod templates;
 pub mod totals;
+pub mod undo;
 
 pub use model::*;
 pub use money::{Currency, Money};

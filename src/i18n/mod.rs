@@ -170,8 +170,8 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(
-            tf(Lang::En, "card.next", &[("text", "Call")]),
-            "Next step: Call"
+            tf(Lang::En, "deal.added", &[("deal", "Call")]),
+            "Added “Call”."
         );
     }
 

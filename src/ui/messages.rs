@@ -50,6 +50,7 @@ pub fn domain_error_text(lang: Lang, err: &DomainError) -> String {
         DomainError::LostReasonNotFound => t(lang, "error.lost_reason_not_found").to_string(),
         DomainError::IdTaken => t(lang, "error.id_taken").to_string(),
         DomainError::NoStages => t(lang, "error.last_stage").to_string(),
+        DomainError::ChangedSince => t(lang, "error.changed_since").to_string(),
     }
 }
 

@@ -14,6 +14,7 @@ mod messages;
 mod settings;
 mod state;
 mod theme;
+mod undo;
 mod update;
 
 pub use state::Ctx;
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
             </main>
             <deal_editor::DealEditor/>
             <deal_editor::LostDialog/>
+            <undo::UndoToast/>
             <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
                 {move || ctx.announcement.get()}
             </div>

@@ -6,8 +6,9 @@ use super::browser;
 use super::messages::{domain_error_text, recovery_text};
 use crate::domain::columns::Columns;
 use crate::domain::recovery::Recovery;
+use crate::domain::undo::{Baseline, History};
 use crate::domain::{DealId, DomainError, PipelineId, StageId, Workspace};
-use crate::i18n::{t, Lang};
+use crate::i18n::{t, tf, Lang};
 use crate::storage::codec::{self, Saved};
 use crate::storage::local::{self, StorageError, Unreadable};
 use leptos::prelude::*;
@@ -50,6 +51,25 @@ pub struct Ctx {
     column_versions: StoredValue<HashMap<StageId, ArcRwSignal<u64>>>,
     /// A deal that was just moved: its column scrolls it into view, so focus can follow.
     pub reveal: RwSignal<Option<DealId>>,
+    /// The workspace as of the last change, to tell what the next one did (undo).
+    baseline: StoredValue<Option<Baseline>>,
+    /// What can be undone and redone.
+    pub history: RwSignal<History>,
+    /// The last change was recorded in this turn of the event loop: the next announcement
+    /// names it.
+    fresh_change: StoredValue<bool>,
+    /// The message after a change, with its Undo (or Redo) button.
+    pub toast: RwSignal<Option<Toast>>,
+}
+
+/// The message shown after a change or an undo, and what its button does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    /// True: the button redoes (the message is about an undo); false: it undoes.
+    pub redo: bool,
+    /// Counts messages, so an old message's timer does not close a newer one.
+    pub serial: u64,
 }
 
 impl Ctx {
@@ -109,8 +129,18 @@ impl Ctx {
             columns: StoredValue::new(columns),
             column_versions: StoredValue::new(HashMap::new()),
             reveal: RwSignal::new(None),
+            baseline: StoredValue::new(None),
+            history: RwSignal::new(History::default()),
+            fresh_change: StoredValue::new(false),
+            toast: RwSignal::new(None),
         };
         ctx.wire();
+        // What the first change did is told against a copy of the workspace made once the
+        // board is up (a large workspace takes a moment to copy).
+        set_timeout(
+            move || ctx.ensure_baseline(),
+            std::time::Duration::from_millis(300),
+        );
         ctx.take_in(migrated);
         ctx
     }
@@ -197,6 +227,16 @@ impl Ctx {
                 .unwrap_or(codec::Adopted::Unchanged);
             matches!(adopted, codec::Adopted::Changed(_))
         });
+        if matches!(adopted, codec::Adopted::Changed(_)) {
+            // Another tab's change is not ours to undo: the baseline takes it in silently.
+            self.ws.with_untracked(|ws| {
+                self.baseline.update_value(|b| {
+                    if let Some(b) = b {
+                        b.advance(ws);
+                    }
+                })
+            });
+        }
         match adopted {
             codec::Adopted::Changed(recovery) if !recovery.is_empty() => {
                 self.notice.set(Some(recovery_text(lang, &recovery)));
@@ -230,6 +270,27 @@ impl Ctx {
     /// `tests/integrity.rs` holds every rule to that) and no one is notified. The error is
     /// returned for the caller to show where it belongs.
     pub fn try_apply<T>(
+        self,
+        op: impl FnOnce(&mut Workspace) -> Result<T, DomainError>,
+    ) -> Result<T, DomainError> {
+        self.ensure_baseline();
+        let result = self.run(op);
+        if result.is_ok() {
+            if let Some(change) = self.advance_baseline() {
+                let label = t(self.lang.get_untracked(), "undo.change").to_string();
+                self.history.update(|h| h.record(change, label.clone()));
+                self.show_toast(label, false);
+                self.fresh_change.set_value(true);
+                request_animation_frame(move || {
+                    self.fresh_change.try_set_value(false);
+                });
+            }
+        }
+        result
+    }
+
+    /// Runs a rule on the workspace, recording nothing.
+    fn run<T>(
         self,
         op: impl FnOnce(&mut Workspace) -> Result<T, DomainError>,
     ) -> Result<T, DomainError> {
@@ -291,7 +352,107 @@ impl Ctx {
     }
 
     pub fn announce(self, text: String) {
+        if self.fresh_change.get_value() {
+            self.fresh_change.set_value(false);
+            self.history.update(|h| h.name_last(text.clone()));
+            self.show_toast(text.clone(), false);
+        }
         self.announcement.set(text);
+    }
+
+    fn ensure_baseline(self) {
+        if self.baseline.with_value(Option::is_none) {
+            let baseline = self.ws.with_untracked(Baseline::of);
+            self.baseline.set_value(Some(baseline));
+        }
+    }
+
+    /// What changed since the baseline; the baseline moves on to now.
+    fn advance_baseline(self) -> Option<crate::domain::undo::Change> {
+        self.ws.with_untracked(|ws| {
+            self.baseline
+                .try_update_value(|b| b.as_mut().and_then(|b| b.advance(ws)))
+                .flatten()
+        })
+    }
+
+    fn show_toast(self, text: String, redo: bool) {
+        let serial = self
+            .toast
+            .with_untracked(|t| t.as_ref().map_or(0, |t| t.serial))
+            + 1;
+        self.toast.set(Some(Toast { text, redo, serial }));
+        set_timeout(
+            move || {
+                if self
+                    .toast
+                    .try_with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial))
+                    .unwrap_or(false)
+                {
+                    self.toast.try_set(None);
+                }
+            },
+            std::time::Duration::from_secs(10),
+        );
+    }
+
+    /// Undoes the newest change (Ctrl/Cmd+Z, or Undo in its message): the earlier values
+    /// go back through [`Workspace::revert`], checked like any rule, and are stored as a change.
+    pub fn undo(self) {
+        self.step(false);
+    }
+
+    /// Makes the newest undone change again (Shift+Ctrl/Cmd+Z, or Redo in its message).
+    pub fn redo(self) {
+        self.step(true);
+    }
+
+    fn step(self, redo: bool) {
+        let lang = self.lang.get_untracked();
+        let entry = self.history.with_untracked(|h| {
+            if redo {
+                h.last_undone().cloned()
+            } else {
+                h.last_done().cloned()
+            }
+        });
+        let Some((change, label)) = entry else {
+            let key = if redo {
+                "undo.nothing_redo"
+            } else {
+                "undo.nothing"
+            };
+            self.announcement.set(t(lang, key).to_string());
+            return;
+        };
+        self.ensure_baseline();
+        // Anything not yet told (there should be nothing) is not part of this step.
+        let _ = self.advance_baseline();
+        match self.run(|ws| ws.revert(&change)) {
+            Ok(()) => {
+                let inverse = self.advance_baseline();
+                self.history.update(|h| match (inverse, redo) {
+                    (Some(inverse), false) => h.undone(inverse),
+                    (Some(inverse), true) => h.redone(inverse),
+                    (None, false) => h.drop_last_done(),
+                    (None, true) => h.drop_last_undone(),
+                });
+                let key = if redo { "undo.redone" } else { "undo.undone" };
+                let text = tf(lang, key, &[("change", &label)]);
+                self.show_toast(text.clone(), !redo);
+                self.announcement.set(text);
+            }
+            Err(err) => {
+                self.history.update(|h| {
+                    if redo {
+                        h.drop_last_undone();
+                    } else {
+                        h.drop_last_done();
+                    }
+                });
+                self.notice.set(Some(domain_error_text(lang, &err)));
+            }
+        }
     }
 
     pub fn download_unreadable(self) {

@@ -47,6 +47,9 @@ pub enum DomainError {
     IdTaken,
     /// A pipeline must have at least one stage.
     NoStages,
+    /// Undo or redo: what it would put back has changed since (another tab, or a change
+    /// not undone), or would leave a deal without its pipeline or stage.
+    ChangedSince,
 }
 
 impl fmt::Display for DomainError {
