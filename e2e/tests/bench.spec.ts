@@ -402,7 +402,7 @@ test('@bench the performance table: quota, start, move, import, scroll', async (
         const during = tasks.filter((t) => t.startTime >= t0);
         const longFrames = frames50.filter((f) => f.startTime >= t0);
         const gaps = frames.slice(1).map((t, i) => t - frames[i]);
-        const count = Number((column.querySelector('.count')?.textContent ?? '').replace(/\D/g, ''));
+        const count = Number((column.querySelector('.count [aria-hidden]')?.textContent ?? '').replace(/\D/g, ''));
         return {
           what,
           height,

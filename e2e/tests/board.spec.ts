@@ -156,6 +156,22 @@ test('Won from the actions menu closes the deal and puts focus on the next card'
   await expect(page.getByRole('dialog', { name: 'Deal', exact: true })).toBeVisible();
 });
 
+test('a deal won or deleted in the editor leaves focus on the next card, not on the page', async ({ page }) => {
+  await startup(page);
+  await quickAdd(page, 'Closing', 'Gone', '100');
+  await quickAdd(page, 'Closing', 'Next in line', '200');
+  await quickAdd(page, 'Closing', 'Last', '300');
+  page.on('dialog', (dialog) => dialog.accept());
+  let editor = await openEditor(page, 'Gone');
+  await editor.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(editor).toBeHidden();
+  await expect(card(page, 'Next in line')).toBeFocused();
+  editor = await openEditor(page, 'Next in line');
+  await editor.getByRole('button', { name: 'Won', exact: true }).click();
+  await expect(editor).toBeHidden();
+  await expect(card(page, 'Last')).toBeFocused();
+});
+
 test('while a card is dragged, Won and Lost drop zones appear at the bottom of the board', async ({ page }) => {
   await startup(page);
   await quickAdd(page, 'Demonstration', 'Dropped won', '100');

@@ -129,8 +129,9 @@ export function announcement(page: Page) {
 
 /** Checks a column's count badge (visible number and its accessible label). */
 export async function expectCount(page: Page, stage: string, n: number) {
-  const count = column(page, stage).getByLabel(`${n} open ${n === 1 ? 'deal' : 'deals'}`, { exact: true });
-  await expect(count).toHaveText(String(n));
+  const count = column(page, stage).locator('.count');
+  await expect(count.locator('[aria-hidden="true"]')).toHaveText(String(n));
+  await expect(count.locator('.sr-only')).toHaveText(`${n} open ${n === 1 ? 'deal' : 'deals'}`);
 }
 
 /** The formatted amount on a card. */

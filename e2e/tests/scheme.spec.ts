@@ -90,7 +90,15 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.keyboard.press('Escape');
       await expect(page.getByRole('dialog')).toHaveCount(0);
 
-      await firstCard.locator('button.lost').click();
+      await firstCard.locator('button.card-menu-button').click();
+      await expect(page.getByRole('menu')).toBeVisible();
+      await check('card actions menu');
+      await page.getByRole('menu').locator('button.menu-stage').last().click();
+      await expect(page.locator('.toast')).toBeVisible();
+      await check('board with the message after a change');
+
+      await firstCard.locator('button.card-menu-button').click();
+      await page.getByRole('menu').locator('button.lost').click();
       await expect(page.getByRole('dialog')).toBeVisible();
       await check('lost dialog');
       await page.keyboard.press('Escape');

@@ -58,7 +58,7 @@ pub fn UndoToast() -> impl IntoView {
                 ("undo.undo", false)
             };
             view! {
-                <div class="toast">
+                <aside class="toast" aria-label=move || t(lang.get(), "undo.region")>
                     <p>{toast.text}</p>
                     <button type="button" class="toast-action"
                         on:click=move |_| if redo { ctx.redo() } else { ctx.undo() }>
@@ -68,7 +68,7 @@ pub fn UndoToast() -> impl IntoView {
                         on:click=move |_| ctx.toast.set(None)>
                         "×"
                     </button>
-                </div>
+                </aside>
             }
         })
     }

@@ -49,7 +49,13 @@ const OVERSCAN: usize = 6;
 const PITCH_GUESS: f64 = 112.0;
 
 #[component]
-pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
+pub fn Column(
+    pipeline_id: PipelineId,
+    stage_id: StageId,
+    /// This stage's tab is chosen: the one column a narrow screen shows.
+    #[prop(into)]
+    shown: Signal<bool>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let (pid, sid) = (StoredValue::new(pipeline_id), StoredValue::new(stage_id));
     let version = ctx.column_version(&sid.get_value());
@@ -193,6 +199,8 @@ pub fn Column(pipeline_id: PipelineId, stage_id: StageId) -> impl IntoView {
     view! {
         <section
             class="column"
+            id=format!("column-{}", sid.get_value())
+            class:shown=move || shown.get()
             class:drag-over=move || drag_over.get()
             aria-labelledby=format!("stage-{}", sid.get_value())
             data-stage-id=sid.get_value().to_string()
@@ -256,8 +264,11 @@ fn ColumnHeader(
         <header class="column-header">
             <div class="column-title">
                 <h2 id=format!("stage-{stage_id}")>{move || stage.get().map(|s| s.0).unwrap_or_default()}</h2>
-                <span class="count" aria-label=move || crate::ui::intl::tn(lang.get(), "column.count_label", count.get(), &[])>
-                    {move || count.get()}
+                // The number is seen, its sentence ("3 open deals") is heard: ARIA does not
+                // let a plain span carry a label.
+                <span class="count">
+                    <span aria-hidden="true">{move || count.get()}</span>
+                    <span class="sr-only">{move || crate::ui::intl::tn(lang.get(), "column.count_label", count.get(), &[])}</span>
                 </span>
                 <button type="button" class="icon-button" aria-expanded=move || show_guidance.get().to_string()
                     aria-controls=guidance_id.clone() on:click=move |_| show_guidance.update(|v| *v = !*v)>

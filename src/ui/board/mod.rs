@@ -8,7 +8,7 @@ mod menu;
 mod quick_add;
 
 use crate::domain::totals::{pipeline_totals, CurrencyTotal};
-use crate::domain::Money;
+use crate::domain::{Money, PipelineId, StageId};
 use crate::i18n::{t, tf};
 use crate::ui::intl;
 use crate::ui::state::Ctx;
@@ -45,6 +45,28 @@ pub fn Board() -> impl IntoView {
         ctx.ws
             .with(|ws| ws.deals_in_pipeline(&pid).filter(|d| d.sample).count())
     });
+    // On a narrow screen the board shows one stage at a time, chosen with the stage tabs;
+    // a moved card's stage comes into view, so focus can follow the card.
+    let chosen = RwSignal::new(None::<StageId>);
+    let shown = Memo::new(move |_| {
+        let ids = stage_ids.get();
+        chosen
+            .get()
+            .filter(|id| ids.contains(id))
+            .or_else(|| ids.first().cloned())
+    });
+    Effect::new(move |_| {
+        let Some(deal_id) = ctx.reveal.get() else {
+            return;
+        };
+        if let Some(stage) = ctx
+            .ws
+            .with_untracked(|ws| ws.deal(&deal_id).map(|d| d.stage_id.clone()))
+        {
+            chosen.set(Some(stage));
+        }
+    });
+    provide_context(chosen);
     let remove_samples = move |_| {
         let pid = pipeline_id.get_untracked();
         let lang = lang.get_untracked();
@@ -70,13 +92,89 @@ pub fn Board() -> impl IntoView {
             </Show>
             <p class="keyboard-help" id="keyboard-help">{move || t(lang.get(), "board.keyboard_help")}</p>
         </div>
+        <StageTabs stage_ids=stage_ids pipeline_id=pipeline_id shown=shown/>
         <div class="board" aria-label=move || t(lang.get(), "board.label") role="region">
             <For each=move || stage_ids.get() key=|id| id.clone() let(stage_id)>
-                <Column pipeline_id=pipeline_id.get_untracked() stage_id=stage_id/>
+                <Column pipeline_id=pipeline_id.get_untracked() stage_id=stage_id.clone()
+                    shown=Signal::derive(move || shown.get().as_ref() == Some(&stage_id))/>
             </For>
         </div>
         <menu::CardMenu/>
         <menu::DropZones/>
+    }
+}
+
+/// One tab per stage, shown on narrow screens only (CSS): the board then shows the chosen
+/// stage's column. Arrow keys, Home and End move between tabs, as in any tab list.
+#[component]
+fn StageTabs(
+    stage_ids: Memo<Vec<StageId>>,
+    pipeline_id: Memo<PipelineId>,
+    shown: Memo<Option<StageId>>,
+) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let chosen = expect_context::<RwSignal<Option<StageId>>>();
+    let lang = ctx.lang;
+    let choose = move |id: StageId, focus: bool| {
+        if focus {
+            crate::ui::browser::focus_later(format!("tab-{id}"));
+        }
+        chosen.set(Some(id));
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let ids = stage_ids.get_untracked();
+        let Some(at) = shown
+            .get_untracked()
+            .and_then(|id| ids.iter().position(|s| *s == id))
+        else {
+            return;
+        };
+        let last = ids.len().saturating_sub(1);
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (at + 1).min(last),
+            "ArrowLeft" => at.saturating_sub(1),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        ev.prevent_default();
+        if let Some(id) = ids.get(next) {
+            choose(id.clone(), true);
+        }
+    };
+    view! {
+        <div class="stage-tabs" role="tablist" aria-label=move || t(lang.get(), "board.stage_tabs")
+            on:keydown=on_keydown>
+            <For each=move || stage_ids.get() key=|id| id.clone() let(stage_id)>
+                {
+                    let id = StoredValue::new(stage_id.clone());
+                    let version = ctx.column_version(&stage_id);
+                    let name = move || {
+                        let pid = pipeline_id.get();
+                        ctx.ws.with(|ws| {
+                            ws.pipeline(&pid)
+                                .and_then(|p| p.stage(&id.get_value()))
+                                .map(|s| s.name.clone())
+                                .unwrap_or_default()
+                        })
+                    };
+                    let count = move || {
+                        version.track();
+                        ctx.columns.with_value(|c| c.column(&id.get_value()).len())
+                    };
+                    let selected = move || shown.get().as_ref() == Some(&id.get_value());
+                    view! {
+                        <button type="button" role="tab" id=format!("tab-{stage_id}")
+                            aria-controls=format!("column-{stage_id}")
+                            aria-selected=move || selected().to_string()
+                            tabindex=move || if selected() { "0" } else { "-1" }
+                            on:click=move |_| choose(id.get_value(), false)>
+                            {name}" "<span class="tab-count">{count}</span>
+                        </button>
+                    }
+                }
+            </For>
+        </div>
     }
 }
 

@@ -12,7 +12,7 @@ pub use lost::LostDialog;
 use crate::domain::edit_merge::{merge_edit, DealEdit};
 use crate::domain::{DealId, StageId};
 use crate::i18n::{t, tf, Lang};
-use crate::ui::actions::{announce_move, deal_title};
+use crate::ui::actions::{announce_move, deal_title, focus_after, focus_after_leaving};
 use crate::ui::browser;
 use crate::ui::messages::domain_error_text;
 use crate::ui::state::Ctx;
@@ -112,9 +112,19 @@ fn DealForm(deal_id: DealId) -> impl IntoView {
     let is_open = deal.status.is_open();
     // `autofocus` does nothing on elements added after load: focus the first field.
     browser::focus_later("deal-title".to_string());
+    // Back to the card; if the deal has left the board (won, deleted), to its neighbour,
+    // asked now while it is still in its column.
+    let after = StoredValue::new(is_open.then(|| focus_after_leaving(ctx, &deal.id)));
     let close = Callback::new(move |()| {
         ctx.editing.set(None);
-        browser::focus_later(format!("card-{}", id.get_value()));
+        let deal_id = id.get_value();
+        let on_board = ctx
+            .ws
+            .with_untracked(|ws| ws.deal(&deal_id).is_some_and(|d| d.status.is_open()));
+        match after.get_value() {
+            Some(after) if !on_board => focus_after(ctx, after),
+            _ => browser::focus_later(format!("card-{deal_id}")),
+        }
     });
 
     let save = move |ev: leptos::ev::SubmitEvent| {

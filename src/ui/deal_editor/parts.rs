@@ -56,7 +56,7 @@ pub fn OutcomeButtons(deal_id: DealId, is_open: bool, close: Callback<()>) -> im
         let now = browser::now();
         if ctx.apply(|ws| ws.mark_won(&id.get_value(), now)).is_some() {
             announce("deal.won_announce");
-            ctx.editing.set(None);
+            close.run(());
         }
     };
     let lost = move |_| {
@@ -77,7 +77,7 @@ pub fn OutcomeButtons(deal_id: DealId, is_open: bool, close: Callback<()>) -> im
             && ctx.apply(|ws| ws.delete_deal(&id.get_value())).is_some()
         {
             ctx.announce(tf(lang, "deal.deleted", &[("deal", &name)]));
-            ctx.editing.set(None);
+            close.run(());
         }
     };
     view! {
