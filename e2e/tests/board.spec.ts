@@ -127,7 +127,7 @@ test('a card shows title, organisation, amount, close date and badges in at most
   const late = card(page, 'Late deal');
   await expect(late.locator('.card-org')).toHaveText('Fjord AS');
   await expect(cardAmount(page, 'Late deal')).toHaveText(moneyText('{€4,200}'));
-  await expect(late.locator('.card-meta')).toHaveText(/^Expected close 1 Mar 2020 · 0 days in stage\s+Overdue$/);
+  await expect(late.locator('.card-meta')).toHaveText(/^Expected close 1 Mar 2020\s+Overdue$/);
   await expect(late).toHaveClass(/overdue/);
   // No select and no Won/Lost buttons on the card: one button names the deal's actions.
   await expect(late.getByRole('button')).toHaveText(['Late deal', '⋯']);

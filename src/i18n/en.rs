@@ -99,8 +99,6 @@ pub const EN: &[(&str, &str)] = &[
     ("quick.amount", "Amount"),
     ("quick.add", "Add"),
     ("card.close", "Expected close {date}"),
-    ("card.days.one", "{n} day in stage"),
-    ("card.days.other", "{n} days in stage"),
     ("card.stale", "Stale"),
     ("card.sample", "Sample"),
     ("card.move_to", "Move to"),

@@ -99,8 +99,6 @@ pub const NB: &[(&str, &str)] = &[
     ("quick.amount", "Beløp"),
     ("quick.add", "Legg til"),
     ("card.close", "Forventet lukket {date}"),
-    ("card.days.one", "{n} dag i steget"),
-    ("card.days.other", "{n} dager i steget"),
     ("card.stale", "Står stille"),
     ("card.sample", "Eksempel"),
     ("card.move_to", "Flytt til"),

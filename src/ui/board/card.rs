@@ -23,8 +23,8 @@ struct Badges {
 
 /// A deal on the board. It renders a snapshot: the column's keyed list re-creates a card
 /// only when that deal's revision changes, so editing one card leaves the others alone.
-/// At most 10 elements: the item, title heading and button, organisation, amount, one
-/// line of close date and days in stage with up to three badges, and the actions button.
+/// At most 10 elements: the item, title heading and button, organisation, amount, the
+/// close date with up to three badges, and the actions button.
 #[component]
 pub fn Card(deal_id: DealId) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -119,13 +119,12 @@ pub fn Card(deal_id: DealId) -> impl IntoView {
     .into_any()
 }
 
-/// Title (which opens the editor), organisation, amount, and one line with the expected
-/// close, the days in stage and the badges.
+/// Title (which opens the editor), organisation, amount, and the expected close with the
+/// badges (at most two lines).
 #[component]
 fn CardText(deal: Deal, badges: Badges) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let lang = ctx.lang;
-    let days = deal.days_in_stage(browser::now());
     let Deal {
         id,
         title,
@@ -136,15 +135,10 @@ fn CardText(deal: Deal, badges: Badges) -> impl IntoView {
         ..
     } = deal;
     let meta = move || {
-        let lang = lang.get();
-        let days = intl::tn(lang, "card.days", days, &[]);
-        match expected_close {
-            Some(date) => format!(
-                "{} · {days}",
-                tf(lang, "card.close", &[("date", &intl::date(lang, date))])
-            ),
-            None => days,
-        }
+        expected_close.map(|date| {
+            let lang = lang.get();
+            tf(lang, "card.close", &[("date", &intl::date(lang, date))])
+        })
     };
     let badge = move |on: bool, class: &'static str, key: &'static str| {
         on.then(|| view! { " " <span class=class>{move || t(lang.get(), key)}</span> })

@@ -46,7 +46,7 @@ fn drop_index(
 /// keyboard move finds its neighbours already there.
 const OVERSCAN: usize = 6;
 /// A first guess of one card's height plus the gap, in CSS pixels, until a card is measured.
-const PITCH_GUESS: f64 = 112.0;
+const PITCH_GUESS: f64 = 120.0;
 
 #[component]
 pub fn Column(
