@@ -548,7 +548,7 @@ fn a_name_too_long_with_sample_deals_leaves_the_workspace_untouched() {
     );
     let reasons = default_lost_reasons(Lang::En);
     let deals = sample_deals(&pipeline, Lang::En, &reasons, start(), &mut ids);
-    assert_eq!(deals.len(), 13);
+    assert_eq!(deals.len(), 55);
     assert_eq!(
         ws.create_pipeline(pipeline, deals, reasons),
         Err(DomainError::NameTooLong {

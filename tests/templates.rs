@@ -3,7 +3,10 @@
 
 use crate::util::id_source;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, TimeZone, Utc};
+use pipewright::backup::{check_workspace, export_workspace, parse_backup, verify_export};
+use pipewright::domain::insights::PeriodForm;
+use pipewright::domain::metrics::{insights, Insights, Period, Rate, YearMonth};
 use pipewright::domain::money::{Currency, Money};
 use pipewright::domain::sample::sample_deals;
 use pipewright::domain::templates::{pipeline_from_template, TemplateKind};
@@ -554,4 +557,299 @@ fn removing_sample_deals_removes_only_that_pipelines_samples() {
     );
     assert_eq!(ws.remove_sample_deals("no-such-pipeline"), 0);
     assert_eq!(ws.deals.len(), 1 + n_second_samples + 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Sample history: enough closed deals that every insight figure shows a number.
+
+/// The templates the gallery offers to try with sample deals.
+const TRIED_TEMPLATES: [TemplateKind; 3] = [
+    TemplateKind::Startup,
+    TemplateKind::Consulting,
+    TemplateKind::Agency,
+];
+
+/// A workspace with one pipeline from `kind`, created with its sample deals at `at`, as the
+/// gallery's "Try … with sample deals" makes it.
+fn tried(kind: TemplateKind, lang: Lang, at: DateTime<Utc>) -> (Workspace, Pipeline) {
+    let mut next_id = id_source("id");
+    let built = pipeline_from_template(kind, lang, "Salg", Currency::nok(), at, &mut next_id);
+    let reasons = default_lost_reasons(lang);
+    let deals = sample_deals(&built, lang, &reasons, at, &mut next_id);
+    let mut ws = Workspace::default();
+    ws.create_pipeline(built.clone(), deals, reasons).unwrap();
+    (ws, built)
+}
+
+/// The insights over the period the insight view opens with.
+fn default_insights(ws: &Workspace, built: &Pipeline, at: DateTime<Utc>) -> Insights {
+    let period = PeriodForm::new(at).period(at).unwrap();
+    assert_eq!(period, Period::last_12_months(at), "the default period");
+    insights(ws, &built.id, period, at).unwrap()
+}
+
+#[test]
+fn sample_deals_bring_six_months_of_history() {
+    for kind in TRIED_TEMPLATES {
+        let built = pipeline(kind, Lang::En, "p");
+        let deals = samples_for(&built, Lang::En);
+        let closed_at: Vec<DateTime<Utc>> = deals
+            .iter()
+            .filter_map(|d| match d.status {
+                DealStatus::Won { at } | DealStatus::Lost { at, .. } => Some(at),
+                DealStatus::Open => None,
+            })
+            .collect();
+        let n_open = deals.iter().filter(|d| d.status.is_open()).count();
+        assert_eq!(
+            (deals.len(), closed_at.len(), n_open),
+            (55, 40, 15),
+            "{kind:?}"
+        );
+        // Closes spread over the last four and a half months, and the oldest deal about six months old.
+        let oldest_close = closed_at.iter().min().unwrap();
+        let newest_close = closed_at.iter().max().unwrap();
+        assert!(now() - *oldest_close > Duration::days(130), "{kind:?}");
+        assert!(now() - *newest_close < Duration::days(7), "{kind:?}");
+        let oldest = deals.iter().map(|d| d.created_at).min().unwrap();
+        let age = (now() - oldest).num_days();
+        assert!(
+            (170..=210).contains(&age),
+            "{kind:?}: oldest deal {age} days old"
+        );
+        // Open deals are expected to close over the coming months, not all at once.
+        let months_ahead: BTreeSet<u32> = deals
+            .iter()
+            .filter(|d| d.status.is_open())
+            .filter_map(|d| d.expected_close)
+            .filter(|date| *date > now().date_naive())
+            .map(|date| date.month0() + 12 * (date.year() as u32))
+            .collect();
+        assert!(months_ahead.len() >= 5, "{kind:?}: {months_ahead:?}");
+    }
+}
+
+#[test]
+fn every_insight_figure_of_the_sample_deals_has_enough_deals_in_the_default_period() {
+    // The sample history lies within the last six months, so the figures are the same
+    // whatever day the samples are made on; the end-to-end test relies on this.
+    let nows = [
+        now(),
+        Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 3, 31, 23, 59, 59).unwrap(),
+    ];
+    for kind in TRIED_TEMPLATES {
+        for lang in Lang::ALL {
+            for at in nows {
+                let label = format!("{kind:?}/{lang:?} at {at}");
+                let (ws, built) = tried(kind, lang, at);
+                let figures = default_insights(&ws, &built, at);
+                let n_stages = built.stages.len();
+
+                // Win rate: 15 won, 25 lost.
+                assert_eq!(figures.win_rate, Rate { hits: 15, n: 40 }, "{label}");
+                assert!(figures.win_rate.enough(), "{label}");
+
+                // Average deal size: the 15 won amounts sum to 1,787,000 kroner.
+                let [size] = figures.average_deal_size.as_slice() else {
+                    panic!("{label}: {:?}", figures.average_deal_size);
+                };
+                assert_eq!(size.currency, Currency::nok(), "{label}");
+                assert_eq!(
+                    (size.n_won, size.total_won_minor),
+                    (15, 178_700_000),
+                    "{label}"
+                );
+                assert!(size.confidence().enough(), "{label}");
+
+                // Sales cycle: about two months from creation to won.
+                let cycle = figures.sales_cycle;
+                assert_eq!(cycle.n_won, 15, "{label}");
+                assert!(cycle.confidence().enough(), "{label}");
+                let days = cycle.mean_days.unwrap();
+                let expected = if n_stages == 5 { 54.41 } else { 59.11 };
+                assert!((days - expected).abs() < 0.01, "{label}: cycle {days}");
+
+                // Velocity: the 15 open deals × 119,133.33 × 37.5 % / the cycle, per day.
+                let [velocity] = figures.velocity.as_slice() else {
+                    panic!("{label}: {:?}", figures.velocity);
+                };
+                assert_eq!((velocity.n_open, velocity.n_won), (15, 15), "{label}");
+                assert!(velocity.confidence.enough(), "{label}");
+                let per_day = velocity.per_day_minor.unwrap();
+                let worked_out = 15.0 * (178_700_000.0 / 15.0) * 0.375 / days;
+                assert!((per_day - worked_out).abs() < 1e-6, "{label}: {per_day}");
+
+                // Probability check: every stage was entered by at least five closed deals;
+                // fewer of them reach each later stage, and the won ones all went through.
+                let n_checked: Vec<usize> = figures
+                    .probability_check
+                    .iter()
+                    .map(|c| c.won_share.n)
+                    .collect();
+                let expected_n: &[usize] = if n_stages == 5 {
+                    &[40, 34, 27, 21, 16]
+                } else {
+                    &[40, 34, 27, 21, 16, 13]
+                };
+                assert_eq!(n_checked, expected_n, "{label}");
+                for check in &figures.probability_check {
+                    assert!(check.won_share.enough(), "{label}: {check:?}");
+                }
+
+                // Time in stage: every stage deals leave has at least five stays, and the
+                // third stage is a clear bottleneck: its median is over twice any other's.
+                // Deals are won or lost from the last stage, never leave it, so it has none.
+                let times = &figures.time_in_stage;
+                for time in &times[..n_stages - 1] {
+                    assert!(time.confidence().enough(), "{label}: {time:?}");
+                }
+                assert_eq!(times[n_stages - 1].n_deals, 0, "{label}");
+                assert_eq!(
+                    figures.bottleneck.as_ref(),
+                    Some(&built.stages[2].id),
+                    "{label}"
+                );
+                let slowest = times[2].median_days.unwrap();
+                assert!((slowest - 23.25).abs() < 1e-9, "{label}: {slowest}");
+                for (index, time) in times.iter().enumerate() {
+                    if let (true, Some(median)) = (index != 2, time.median_days) {
+                        assert!(slowest > 2.0 * median, "{label}: stage {index} {median}");
+                    }
+                }
+
+                // Lost reasons: the pipeline's own, every one of them, price the most common.
+                let reasons: Vec<(&str, usize)> = figures
+                    .lost_reasons
+                    .iter()
+                    .map(|row| (row.reason.as_str(), row.n_deals))
+                    .collect();
+                let own = &ws.lost_reasons;
+                assert_eq!(
+                    reasons,
+                    [
+                        (own[0].as_str(), 7),
+                        (own[1].as_str(), 6),
+                        // Equal counts in alphabetical order, which differs by language.
+                        if own[2] < own[3] {
+                            (own[2].as_str(), 5)
+                        } else {
+                            (own[3].as_str(), 5)
+                        },
+                        if own[2] < own[3] {
+                            (own[3].as_str(), 5)
+                        } else {
+                            (own[2].as_str(), 5)
+                        },
+                        (own[4].as_str(), 2),
+                    ],
+                    "{label}"
+                );
+
+                // Funnel: every stage entered by at least five deals of the cohort.
+                assert_eq!(figures.funnel[0].n_entered, 55, "{label}");
+                for stage in &figures.funnel {
+                    assert!(stage.conversion_to_next.enough(), "{label}: {stage:?}");
+                }
+
+                // Forecast: won deals in each of the last four months, and open deals expected
+                // in each of the next four.
+                let this_month = YearMonth::of(at.date_naive());
+                let month_at = |offset: i32| {
+                    let first = this_month.first_day();
+                    let date = if offset < 0 {
+                        first.checked_sub_months(Months::new(offset.unsigned_abs()))
+                    } else {
+                        first.checked_add_months(Months::new(offset as u32))
+                    };
+                    YearMonth::of(date.unwrap())
+                };
+                let row = |month: YearMonth| {
+                    figures
+                        .forecast
+                        .iter()
+                        .find(|row| row.month == month)
+                        .unwrap_or_else(|| panic!("{label}: no forecast for {month:?}"))
+                };
+                for offset in -4..=-1 {
+                    assert!(row(month_at(offset)).n_won > 0, "{label}: {offset}");
+                }
+                for offset in 1..=4 {
+                    let ahead = row(month_at(offset));
+                    assert!(
+                        ahead.n_open > 0 && ahead.weighted_open_minor > 0,
+                        "{label}: {offset}"
+                    );
+                }
+                let n_open_in_forecast: usize = figures.forecast.iter().map(|r| r.n_open).sum();
+                assert_eq!(n_open_in_forecast, 15, "{label}");
+                assert_eq!(figures.open_deals_without_expected_close, 0, "{label}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sample_deals_are_valid_restorable_and_removed_in_one_step() {
+    for kind in TemplateKind::ALL {
+        for lang in Lang::ALL {
+            let (mut ws, built) = tried(kind, lang, now());
+            assert_eq!(check_workspace(&ws), Ok(()), "{kind:?}/{lang:?}");
+            assert!(ws.deals.iter().all(|d| d.sample), "{kind:?}/{lang:?}");
+            let file = verify_export(export_workspace(&ws, "test", now())).unwrap();
+            let restored = parse_backup(file.as_bytes()).unwrap().workspace;
+            assert_eq!(restored, ws, "{kind:?}/{lang:?}");
+            assert_eq!(export_workspace(&restored, "test", now()), file);
+            assert_eq!(ws.remove_sample_deals(&built.id), 55, "{kind:?}/{lang:?}");
+            assert!(ws.deals.is_empty());
+            assert_eq!(ws.pipelines.len(), 1);
+        }
+    }
+}
+
+#[test]
+fn sample_deals_depend_only_on_now() {
+    let built = pipeline(TemplateKind::Agency, Lang::Nb, "p");
+    let reasons = default_lost_reasons(Lang::Nb);
+    let make =
+        |at: DateTime<Utc>| sample_deals(&built, Lang::Nb, &reasons, at, &mut id_source("d"));
+    assert_eq!(make(now()), make(now()));
+    // Made ten days later, every date is ten days later and nothing else changes.
+    let shift = Duration::days(10);
+    let mut moved = make(now());
+    for deal in &mut moved {
+        deal.created_at += shift;
+        deal.updated_at += shift;
+        for change in &mut deal.history {
+            change.at += shift;
+        }
+        if let DealStatus::Won { at } | DealStatus::Lost { at, .. } = &mut deal.status {
+            *at += shift;
+        }
+        deal.expected_close = deal.expected_close.map(|date| date + shift);
+        deal.next_step.due = deal.next_step.due.map(|date| date + shift);
+    }
+    assert_eq!(make(now() + shift), moved);
+}
+
+#[test]
+fn sample_deals_lost_use_the_workspace_reasons() {
+    let built = pipeline(TemplateKind::Startup, Lang::En, "p");
+    let own = vec!["Budget cut".to_string(), "Went quiet".to_string()];
+    let deals = sample_deals(&built, Lang::En, &own, now(), &mut id_source("d"));
+    let mut used = BTreeSet::new();
+    for deal in &deals {
+        if let DealStatus::Lost { reason, .. } = &deal.status {
+            used.insert(reason.as_str());
+        }
+    }
+    assert_eq!(used, BTreeSet::from(["Budget cut", "Went quiet"]));
+    // With no list at all, the language's default reasons.
+    let deals = sample_deals(&built, Lang::Nb, &[], now(), &mut id_source("d"));
+    let defaults = default_lost_reasons(Lang::Nb);
+    for deal in &deals {
+        if let DealStatus::Lost { reason, .. } = &deal.status {
+            assert!(defaults.contains(reason), "{reason}");
+        }
+    }
 }

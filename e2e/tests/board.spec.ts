@@ -207,14 +207,14 @@ test('sample deals fill the board, are marked Sample, and are removed in one ste
   await createPipeline(page, 'Startup', true);
   await expect(stageHeadings(page)).toHaveText(STARTUP);
 
-  // 13 sample deals: 9 open on the board, 2 won and 2 lost under "Closed deals".
-  await expect(page.getByText('This pipeline has 13 sample deals.')).toBeVisible();
+  // 55 sample deals: 15 open on the board, 15 won and 25 lost under "Closed deals".
+  await expect(page.getByText('This pipeline has 55 sample deals.')).toBeVisible();
   const cards = allCards(page);
-  await expect(cards).toHaveCount(9);
+  await expect(cards).toHaveCount(15);
   for (const c of await cards.all()) {
     await expect(c.getByText('Sample', { exact: true })).toBeVisible();
   }
-  await expect(closedToggle(page)).toHaveText('Closed deals (4)');
+  await expect(closedToggle(page)).toHaveText('Closed deals (40)');
   const licence = card(page, 'Annual licence, 25 seats');
   await expect(cardTitles(page, 'Lead generation')).toContainText(['Annual licence, 25 seats']);
   await expect(licence).toContainText('Fjordkraft Teknologi AS');
@@ -223,10 +223,10 @@ test('sample deals fill the board, are marked Sample, and are removed in one ste
   // A deal of one's own is not a sample and must survive the removal.
   await quickAdd(page, 'Qualification', 'My own deal', '500');
   await expect(card(page, 'My own deal').getByText('Sample', { exact: true })).toHaveCount(0);
-  await expect(page.getByText('This pipeline has 13 sample deals.')).toBeVisible();
+  await expect(page.getByText('This pipeline has 55 sample deals.')).toBeVisible();
 
   await page.getByRole('button', { name: 'Remove sample deals' }).click();
-  await expect(announcement(page)).toHaveText('Removed 13 sample deals.');
+  await expect(announcement(page)).toHaveText('Removed 55 sample deals.');
   await expect(cards).toHaveCount(1);
   await expect(card(page, 'My own deal')).toBeVisible();
   await expect(closedToggle(page)).toHaveText('Closed deals (0)');
@@ -800,7 +800,7 @@ test('the search box filters cards by title, organisation and contact as you typ
   await open(page);
   await createPipeline(page, 'Startup', true);
   const cards = allCards(page);
-  await expect(cards).toHaveCount(9);
+  await expect(cards).toHaveCount(15);
   const search = page.getByRole('searchbox', { name: 'Search' });
 
   // Title.
@@ -811,7 +811,7 @@ test('the search box filters cards by title, organisation and contact as you typ
 
   // Organisation, case-insensitive.
   await search.fill('');
-  await expect(cards).toHaveCount(9);
+  await expect(cards).toHaveCount(15);
   await search.pressSequentially('vestland');
   await expect(cards).toHaveCount(1);
   await expect(card(page, 'ERP integration')).toBeVisible();
@@ -831,8 +831,8 @@ test('the search box filters cards by title, organisation and contact as you typ
   await expect(closedToggle(page)).toHaveText('Closed deals (0)');
 
   await search.fill('');
-  await expect(cards).toHaveCount(9);
-  await expect(closedToggle(page)).toHaveText('Closed deals (4)');
+  await expect(cards).toHaveCount(15);
+  await expect(closedToggle(page)).toHaveText('Closed deals (40)');
 });
 
 // ---------------------------------------------------------------- language

@@ -1,8 +1,11 @@
-// The insight view on the Startup sample deals, checked against figures worked out by hand
-// from src/domain/sample.rs: 13 sample deals, all created within the last 120 days; 2 won
-// ("Licence, 50 seats", "Workshop and advice") and 2 lost ("Support agreement" for Price,
-// 48,000; "Campaign bundle" for Chose a competitor, 90,000). Every deal starts in the first
-// stage; 11 reached Qualification, 8 Demonstration, 5 Negotiation and 3 Closing.
+// The insight view on the Startup sample deals, checked against figures worked out from
+// src/domain/sample.rs (and pinned natively in tests/templates.rs): 55 sample deals, all
+// created within the last seven months, so the default period (the last 12 months) holds
+// them all and the figures are the same on any day. 15 open, 15 won (1,787,000 in all) and
+// 25 lost: Price 7 (868,000), Chose a competitor 6 (682,000), No need right now 5 (467,000),
+// No response 5 (550,000), Other 2 (137,000). Every deal starts in the first stage; 45
+// reached Qualification, 35 Demonstration, 25 Negotiation and 18 Closing. Deals stay longest
+// in Demonstration, a median of 23.25 days over 25 deals.
 import { test, expect, open, createPipeline, card, moneyText, cardAction } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -56,24 +59,35 @@ test('the insight view shows every section with text alternatives and follows a 
   await expect(quarters.locator('tbody tr').nth(1).getByRole('rowheader')).toHaveText(/^Next quarter \(/);
   await expect(page.getByRole('region', { name: 'This quarter and the next' })).toHaveAttribute('tabindex', '0');
   await expect(forecastTable.getByRole('columnheader', { name: 'Month' })).toBeVisible();
-  // Both won deals closed within the last 12 months: 300,000 + 75,000.
-  await expect(forecastTable.locator('tfoot td').first()).toHaveText(moneyText('{€375,000}'));
-  await expect(forecastTable.locator('tfoot td').nth(3)).toHaveText('2');
+  // Every won deal closed within the last 12 months.
+  await expect(forecastTable.locator('tfoot td').first()).toHaveText(moneyText('{€1,787,000}'));
+  await expect(forecastTable.locator('tfoot td').nth(3)).toHaveText('15');
+  // Every open deal is expected to close within the months shown.
+  await expect(forecastTable.locator('tfoot td').nth(4)).toHaveText('15');
 
   // The funnel is drawn with a text alternative and its counts are in the table.
   await expect(
     page.getByRole('img', {
-      name: /: Lead generation: 13, Qualification: 11, Demonstration: 8, Negotiation: 5, Closing: 3\.$/,
+      name: /: Lead generation: 55, Qualification: 45, Demonstration: 35, Negotiation: 25, Closing: 18\.$/,
     }),
   ).toBeVisible();
   const funnelTable = page.getByRole('table', { name: 'Funnel per stage, deals created in the period' });
-  await expect(funnelTable.getByRole('row', { name: /^Lead generation 13 / })).toBeVisible();
+  await expect(funnelTable.getByRole('row', { name: /^Lead generation 55 / })).toBeVisible();
 
-  // Win rate rests on 4 closed deals: too few to give a confident figure.
   const winRate = figure(page, 'Win rate');
-  await expect(winRate.locator('.figure-value')).toHaveText('Too few deals to say (n = 4)');
-  await expect(winRate.getByText('2 won, 2 lost', { exact: true })).toBeVisible();
-  await expect(figure(page, 'Sales cycle length').locator('.figure-value')).toHaveText('Too few deals to say (n = 2)');
+  await expect(winRate.locator('.figure-value')).toHaveText('37.5% (n = 40)');
+  // The sample history gives every figure enough deals: nothing says "too few".
+  await expect(page.getByText('Too few deals to say')).toHaveCount(0);
+  await expect(page.getByText('too few to be sure')).toHaveCount(0);
+  await expect(winRate.getByText('15 won, 25 lost', { exact: true })).toBeVisible();
+  await expect(figure(page, 'Average deal size').locator('.figure-value')).toHaveText(moneyText('€119,133.33 (n = 15)'));
+  await expect(figure(page, 'Sales cycle length').locator('.figure-value')).toHaveText('54.4 days (n = 15)');
+  await expect(figure(page, 'Pipeline velocity').locator('.figure-value')).toHaveText(moneyText('€12,315.33 per day (n = 15)'));
+  await expect(page.getByText('Bottleneck: Demonstration, where deals stay a median of 23.3 days (n = 25).', { exact: true })).toBeVisible();
+  const probability = page.getByRole('table', { name: 'Set probability and share actually won, per stage' });
+  await expect(probability.locator('tbody tr')).toHaveCount(5);
+  await expect(probability.locator('tbody tr').first()).toContainText('37.5% (n = 40)');
+  await expect(probability.locator('tbody tr').last()).toContainText('(n = 16)');
 
   // Each metric carries its definition.
   await winRate.getByText('How is this calculated?').click();
@@ -81,11 +95,11 @@ test('the insight view shows every section with text alternatives and follows a 
 
   // Lost reasons, most common first, then alphabetical.
   const lost = page.getByRole('table', { name: 'Lost deals per reason' });
-  await expect(lost.locator('tbody tr')).toHaveCount(2);
-  await expect(lost.locator('tbody tr').nth(0).getByRole('rowheader')).toHaveText('Chose a competitor');
-  await expect(lost.locator('tbody tr').nth(0).getByRole('cell').nth(1)).toHaveText(moneyText('{€90,000}'));
-  await expect(lost.locator('tbody tr').nth(1).getByRole('rowheader')).toHaveText('Price');
-  await expect(lost.locator('tbody tr').nth(1).getByRole('cell').nth(1)).toHaveText(moneyText('{€48,000}'));
+  await expect(lost.locator('tbody tr')).toHaveCount(5);
+  await expect(lost.locator('tbody tr').getByRole('rowheader')).toHaveText(['Price', 'Chose a competitor', 'No need right now', 'No response', 'Other']);
+  await expect(lost.locator('tbody tr').nth(0).getByRole('cell').nth(0)).toHaveText('7');
+  await expect(lost.locator('tbody tr').nth(0).getByRole('cell').nth(1)).toHaveText(moneyText('{€868,000}'));
+  await expect(lost.locator('tbody tr').nth(4).getByRole('cell').nth(1)).toHaveText(moneyText('{€137,000}'));
 
   // "Upgrade to Pro" was expected to close 5 days ago, so it needs attention.
   const attention = block(page, 'Deals needing attention');
@@ -96,11 +110,11 @@ test('the insight view shows every section with text alternatives and follows a 
   await cardAction(page, 'Upgrade to Pro', 'Won');
   await expect(card(page, 'Upgrade to Pro')).toHaveCount(0);
   await openInsights(page);
-  await expect(winRate.locator('.figure-value')).toHaveText('60% (n = 5)');
-  await expect(winRate.getByText('3 won, 2 lost', { exact: true })).toBeVisible();
-  // 375,000 + 24,000 won in the period.
-  await expect(forecastTable.locator('tfoot td').first()).toHaveText(moneyText('{€399,000}'));
-  await expect(forecastTable.locator('tfoot td').nth(3)).toHaveText('3');
+  await expect(winRate.locator('.figure-value')).toHaveText('39% (n = 41)');
+  await expect(winRate.getByText('16 won, 25 lost', { exact: true })).toBeVisible();
+  // 1,787,000 + 24,000 won in the period.
+  await expect(forecastTable.locator('tfoot td').first()).toHaveText(moneyText('{€1,811,000}'));
+  await expect(forecastTable.locator('tfoot td').nth(3)).toHaveText('16');
   await expect(attention.getByRole('button', { name: 'Upgrade to Pro', exact: true })).toHaveCount(0);
 });
 
@@ -109,7 +123,7 @@ test('a deal opened from "needing attention" and marked won updates the figures 
   await createPipeline(page, 'Startup', true);
   await openInsights(page);
   const winRate = figure(page, 'Win rate');
-  await expect(winRate.locator('.figure-value')).toHaveText('Too few deals to say (n = 4)');
+  await expect(winRate.locator('.figure-value')).toHaveText('37.5% (n = 40)');
 
   const attention = block(page, 'Deals needing attention');
   await attention.getByRole('button', { name: 'Upgrade to Pro', exact: true }).click();
@@ -120,7 +134,7 @@ test('a deal opened from "needing attention" and marked won updates the figures 
 
   // Still on the insight view, and the figures have followed the change.
   await expect(page.getByRole('heading', { level: 2, name: 'Insights', exact: true })).toBeVisible();
-  await expect(winRate.locator('.figure-value')).toHaveText('60% (n = 5)');
+  await expect(winRate.locator('.figure-value')).toHaveText('39% (n = 41)');
   await expect(attention.getByRole('button', { name: 'Upgrade to Pro', exact: true })).toHaveCount(0);
 });
 

@@ -48,10 +48,10 @@ test('a name that is too long with “Try … with sample deals” creates nothi
   await page.getByLabel('Pipeline name (optional)').fill('N'.repeat(200));
   await createPipeline(page, 'Startup', true);
   await expect(stageHeadings(page)).toHaveText(STARTUP);
-  expect((await storedDeals(page)).length).toBe(13);
+  expect((await storedDeals(page)).length).toBe(55);
   const file = await expectRoundTrip(page, browser);
   expect(file.workspace.pipelines.map((p) => p.name)).toEqual(['N'.repeat(200)]);
-  expect(file.workspace.deals.length).toBe(13);
+  expect(file.workspace.deals.length).toBe(55);
 });
 
 test('an unreadable workspace record: every deal comes back in “Recovered deals”, nothing is overwritten, and its backup restores', async ({ page, browser }) => {
