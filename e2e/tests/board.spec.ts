@@ -231,6 +231,8 @@ test('sample deals fill the board, are marked Sample, and are removed in one ste
   await expect(card(page, 'My own deal')).toBeVisible();
   await expect(closedToggle(page)).toHaveText('Closed deals (0)');
   await expect(page.getByRole('button', { name: 'Remove sample deals' })).toHaveCount(0);
+  // The button went with the samples: focus is in the first column's quick add.
+  await expect(column(page, 'Lead generation').getByLabel('New deal title')).toBeFocused();
 
   await reload(page);
   await expect(cards).toHaveCount(1);
@@ -660,6 +662,8 @@ test('stages are renamed, added, reordered and removed in Pipeline settings', as
   await rows.nth(3).getByRole('button', { name: 'Remove stage', exact: true }).click();
   await expect(announcement(page)).toHaveText('Removed the stage “Negotiation”.');
   await expect(rows).toHaveCount(5);
+  // Its row went: focus is on the next stage's name.
+  await expect(rows.nth(3).getByLabel('Stage name', { exact: true })).toBeFocused();
 
   const expected = ['Qualification', 'Lead generation', 'Live demo', 'Pilot', 'Closing'];
   await backToBoard(page);

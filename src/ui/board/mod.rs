@@ -72,6 +72,8 @@ pub fn Board() -> impl IntoView {
         let lang = lang.get_untracked();
         if let Some(n) = ctx.apply(|ws| Ok(ws.remove_sample_deals(&pid))) {
             ctx.announce(intl::tn(lang, "samples.removed", n, &[]));
+            // The button goes with the samples: focus goes to the first quick add.
+            crate::ui::browser::focus_first_later(".board .quick-add input");
         }
     };
 

@@ -63,6 +63,7 @@ pub fn PipelineDetails(pipeline_id: PipelineId) -> impl IntoView {
         {
             ctx.announce(tf(lang, "settings.deleted", &[("name", &pipeline_name)]));
             ctx.screen.set(Screen::Board);
+            browser::focus_later("main".to_string());
         }
     };
     view! {

@@ -65,6 +65,15 @@ impl StageHandle {
         let lang = self.ctx.lang.get_untracked();
         let now = browser::now();
         let name = self.fields.name.get_untracked();
+        // The row goes: focus moves to the next stage's name (or the one before).
+        let neighbour = self.ctx.ws.with_untracked(|ws| {
+            let stages = &ws.pipeline(&self.pid.get_value())?.stages;
+            let at = stages.iter().position(|s| s.id == self.sid.get_value())?;
+            stages
+                .get(at + 1)
+                .or_else(|| at.checked_sub(1).and_then(|i| stages.get(i)))
+                .map(|s| format!("stage-name-{}", s.id))
+        });
         let result = self.ctx.try_apply(|ws| {
             ws.remove_stage(
                 &self.pid.get_value(),
@@ -73,6 +82,11 @@ impl StageHandle {
                 now,
             )
         });
+        if result.is_ok() {
+            if let Some(id) = neighbour {
+                browser::focus_later(id);
+            }
+        }
         match result {
             Ok(n) if target.is_some() => self.ctx.announce(crate::ui::intl::tn(
                 lang,
