@@ -17,11 +17,12 @@ use pipewright::domain::{
 };
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    adopt, bucket_of, chunk_key, compact_legacy, decode_chunk, decode_meta, encode_chunk,
-    encode_meta, encode_store, is_workspace_key, load, merge_chunk, pack, plan, record_chunk,
-    record_meta, store_units, units, v1, value_hash, Adopted, ChunkWrite, DecodeError, Loaded,
-    Meta, Migration, Saved, Unread, Write, BUCKETS, CHUNK_FORMAT, CHUNK_PREFIX, LANG_KEY,
-    LAST_BACKUP_KEY, META_FORMAT, META_KEY, PREFIX, QUOTA_UNITS, STORE_VERSION, UNREADABLE_PREFIX,
+    adopt, bucket_of, check_loaded, chunk_key, compact_legacy, decode_chunk, decode_meta,
+    encode_chunk, encode_meta, encode_store, is_workspace_key, load, load_unchecked, merge_chunk,
+    pack, plan, record_chunk, record_meta, store_units, units, v1, value_hash, Adopted, ChunkWrite,
+    DecodeError, Loaded, Meta, Migration, Saved, Unread, Write, BUCKETS, CHUNK_FORMAT,
+    CHUNK_PREFIX, LANG_KEY, LAST_BACKUP_KEY, META_FORMAT, META_KEY, PREFIX, QUOTA_UNITS,
+    STORE_VERSION, UNREADABLE_PREFIX,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -133,21 +134,56 @@ fn stored_v1(ws: &Workspace) -> Store {
 }
 
 fn load_pairs(entries: &[(String, String)]) -> Loaded {
-    load(
+    let pairs = || {
         entries
             .iter()
-            .map(|(key, value)| (key.as_str(), value.as_str())),
-        Lang::En,
-    )
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+    };
+    let loaded = load(pairs(), Lang::En);
+    assert_deferred_check_is_the_same(&loaded, load_unchecked(pairs(), Lang::En));
+    loaded
 }
 
 fn load_store(store: &Store) -> Loaded {
-    load(
+    let pairs = || {
         store
             .iter()
-            .map(|(key, value)| (key.as_str(), value.as_str())),
-        Lang::En,
-    )
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+    };
+    let loaded = load(pairs(), Lang::En);
+    assert_deferred_check_is_the_same(&loaded, load_unchecked(pairs(), Lang::En));
+    loaded
+}
+
+/// Every store these tests load is also loaded with the check deferred (the board drawn
+/// first, `check_loaded` after): the outcome must be exactly that of `load`.
+fn assert_deferred_check_is_the_same(eager: &Loaded, mut deferred: Loaded) {
+    if let Some(unchecked) = deferred.unchecked.take() {
+        let recovered = deferred.recovered.clone();
+        let checked = check_loaded(
+            &mut deferred.ws,
+            &mut deferred.saved,
+            unchecked,
+            &recovered,
+            Lang::En,
+        );
+        if let Some(recovered) = checked.recovered {
+            deferred.recovered = recovered;
+        }
+        deferred.unreadable.extend(checked.unreadable);
+        deferred.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
+    } else {
+        assert!(
+            deferred.migration.is_some() || eager.migration.is_none(),
+            "only a format-1 store is checked at once"
+        );
+    }
+    assert_eq!(deferred.ws, eager.ws);
+    assert_eq!(deferred.unreadable, eager.unreadable);
+    assert_eq!(deferred.recovered, eager.recovered);
+    assert_eq!(deferred.saved, eager.saved);
+    assert_eq!(deferred.migration, eager.migration);
+    assert_eq!(deferred.had_meta, eager.had_meta);
 }
 
 fn with_deals_sorted(mut ws: Workspace) -> Workspace {

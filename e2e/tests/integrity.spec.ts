@@ -23,6 +23,8 @@ import {
   closeBackups,
   expectRoundTrip,
   moveTo,
+  dealKey,
+  STORE_CODEC,
 } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -181,4 +183,43 @@ test('an editor save whose stage change cannot be made saves nothing and keeps t
   await expect(card(tabB, 'Moving deal')).toBeVisible();
   await editor.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expectRoundTrip(tabB, browser);
+});
+
+test('a deal the rules refuse inside a readable chunk is left off the board after it is drawn, kept raw, and nothing is written until the user changes something', async ({ page, browser }) => {
+  await open(page);
+  await createPipeline(page, 'Startup');
+  await quickAdd(page, 'Qualification', 'Good deal', '1000');
+  await quickAdd(page, 'Qualification', 'Bad deal', '2000');
+  const key = await dealKey(page, 'Bad deal');
+  // Break one deal inside its chunk (a negative amount), repacked as the app packs it.
+  await page.evaluate(STORE_CODEC);
+  await page.evaluate(async (key) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const codec = (window as any).__pwStore;
+    const record = await codec.decode(localStorage.getItem(key)!);
+    for (const deal of record.deals) if (deal.title === 'Bad deal') deal.amount.minor = -5;
+    localStorage.setItem(key, await codec.encode(record));
+  }, key);
+  const before = await storageSnapshot(page);
+  await reload(page);
+
+  // The board is drawn, then each deal is checked: the refused one is not on it.
+  await expect(cardTitles(page, 'Qualification')).toHaveText(['Good deal']);
+  const unreadable = page.getByRole('alert').filter({ hasText: '1 stored value could not be read' });
+  await expect(unreadable).toBeVisible();
+  await expect(unreadable).toContainText(key);
+  // Nothing was written but the raw copy kept aside.
+  const after = await storageSnapshot(page);
+  expect(after[`pipewright.unreadable.${key}`]).toBe(before[key]);
+  delete after[`pipewright.unreadable.${key}`];
+  expect(after).toEqual(before);
+
+  // Its backup holds the deals that passed, and the app's own import takes it back.
+  const file = await expectRoundTrip(page, browser);
+  expect(file.workspace.deals.map((d: { title: string }) => d.title)).toEqual(['Good deal']);
+  await closeBackups(page);
+
+  // A change stores itself and leaves the refused deal where it was, in its chunk.
+  await moveTo(page, 'Good deal', 'Closing');
+  await expect.poll(async () => (await storedDeals(page)).map((d) => d.deal.title).sort()).toEqual(['Bad deal', 'Good deal']);
 });

@@ -10,8 +10,9 @@ use libfuzzer_sys::{fuzz_mutator, fuzz_target, fuzzer_mutate};
 use pipewright::backup::check_workspace;
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    adopt, bucket_of, chunk_key, decode_chunk, decode_meta, encode_chunk, encode_meta,
-    is_workspace_key, load, plan, v1, value_hash, Adopted, DecodeError, Loaded, Write, META_KEY,
+    adopt, bucket_of, check_loaded, chunk_key, decode_chunk, decode_meta, encode_chunk,
+    encode_meta, is_workspace_key, load, load_unchecked, plan, v1, value_hash, Adopted,
+    DecodeError, Loaded, Write, META_KEY,
 };
 use std::collections::{BTreeMap, HashSet};
 
@@ -120,13 +121,40 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
+/// Loads as the app does, and checks that drawing the board before checking each deal
+/// (`load_unchecked`, then `check_loaded`) ends exactly where `load` does.
 fn load_all(stored: &BTreeMap<String, String>, lang: Lang) -> Loaded {
-    load(
+    let pairs = || {
         stored
             .iter()
-            .map(|(key, value)| (key.as_str(), value.as_str())),
-        lang,
-    )
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+    };
+    let loaded = load(pairs(), lang);
+    let mut deferred = load_unchecked(pairs(), lang);
+    if let Some(unchecked) = deferred.unchecked.take() {
+        let recovered = deferred.recovered.clone();
+        let checked = check_loaded(
+            &mut deferred.ws,
+            &mut deferred.saved,
+            unchecked,
+            &recovered,
+            lang,
+        );
+        if let Some(recovered) = checked.recovered {
+            deferred.recovered = recovered;
+        }
+        deferred.unreadable.extend(checked.unreadable);
+        deferred.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+    assert_eq!(
+        deferred.ws, loaded.ws,
+        "a deferred check loads another workspace"
+    );
+    assert_eq!(deferred.unreadable, loaded.unreadable);
+    assert_eq!(deferred.recovered, loaded.recovered);
+    assert_eq!(deferred.saved, loaded.saved);
+    assert_eq!(deferred.migration, loaded.migration);
+    loaded
 }
 
 /// Carries the move out on a copy of storage, as `storage::local::migrate` does with no

@@ -99,18 +99,62 @@ pub struct Startup {
 /// Reads the workspace. Every unreadable value is copied, byte for byte, under
 /// `UNREADABLE_PREFIX + key` before anything can overwrite its key.
 pub fn load(lang: crate::i18n::Lang) -> Result<Startup, StorageError> {
+    load_with(lang, false)
+}
+
+/// [`load`], leaving each deal's check by the import's rules for [`check_loaded`]
+/// (`loaded.unchecked`), so the board can be drawn first.
+pub fn load_unchecked(lang: crate::i18n::Lang) -> Result<Startup, StorageError> {
+    load_with(lang, true)
+}
+
+fn load_with(lang: crate::i18n::Lang, defer: bool) -> Result<Startup, StorageError> {
     let entries = entries()?;
-    let mut loaded = codec::load(entries.iter().map(|(k, v)| (k.as_str(), v.as_str())), lang);
-    let mut unreadable = Vec::new();
-    for item in &loaded.unreadable {
-        let raw = entries
+    let pairs = entries.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let mut loaded = if defer {
+        codec::load_unchecked(pairs, lang)
+    } else {
+        codec::load(pairs, lang)
+    };
+    let unreadable = keep_unread(&loaded.unreadable, &mut loaded.saved, |key| {
+        entries
             .iter()
-            .find(|(k, _)| *k == item.key)
+            .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    });
+    Ok(Startup { loaded, unreadable })
+}
+
+/// Finishes a [`load_unchecked`]: checks every deal by the import's rules; refused ones
+/// leave `ws` and are kept raw like any unreadable value, their chunks as stored now.
+pub fn check_loaded(
+    ws: &mut crate::domain::Workspace,
+    saved: &mut Saved,
+    unchecked: codec::Unchecked,
+    recovered: &crate::domain::recovery::Recovery,
+    lang: crate::i18n::Lang,
+) -> (Vec<Unreadable>, Option<crate::domain::recovery::Recovery>) {
+    let checked = codec::check_loaded(ws, saved, unchecked, recovered, lang);
+    let unreadable = keep_unread(&checked.unreadable, saved, |key| {
+        get(key).ok().flatten().unwrap_or_default()
+    });
+    (unreadable, checked.recovered)
+}
+
+/// Keeps each unreadable value raw (see [`keep_raw`]); a key whose value could not be kept
+/// is protected from this tab's writes.
+fn keep_unread(
+    items: &[codec::Unread],
+    saved: &mut Saved,
+    raw_of: impl Fn(&str) -> String,
+) -> Vec<Unreadable> {
+    let mut unreadable = Vec::new();
+    for item in items {
+        let raw = raw_of(&item.key);
         let kept_as = keep_raw(&item.key, &raw);
-        if kept_as.is_none() && !loaded.saved.protected.contains(&item.key) {
-            loaded.saved.protected.push(item.key.clone());
+        if kept_as.is_none() && !saved.protected.contains(&item.key) {
+            saved.protected.push(item.key.clone());
         }
         unreadable.push(Unreadable {
             key: item.key.clone(),
@@ -121,7 +165,7 @@ pub fn load(lang: crate::i18n::Lang) -> Result<Startup, StorageError> {
             kept_as,
         });
     }
-    Ok(Startup { loaded, unreadable })
+    unreadable
 }
 
 /// Copies `raw` to a free `UNREADABLE_PREFIX` key (or finds it already kept there).

@@ -60,6 +60,13 @@ pub struct Ctx {
     fresh_change: StoredValue<bool>,
     /// The message after a change, with its Undo (or Redo) button.
     pub toast: RwSignal<Option<Toast>>,
+    /// The loaded deals still to check by the import's rules (see `codec::load_unchecked`),
+    /// with the recovery made at load: done right after the board is first drawn, or before
+    /// anything that depends on it, whichever comes first.
+    unchecked: StoredValue<Option<(codec::Unchecked, Recovery)>>,
+    /// The check took deals out: the save effect's next run is not a change of the user's
+    /// (nothing is written at start-up), so it writes nothing.
+    skip_save: StoredValue<bool>,
 }
 
 /// The message shown after a change or an undo, and what its button does.
@@ -81,9 +88,11 @@ impl Ctx {
             .and_then(|code| Lang::from_code(&code))
             .unwrap_or_else(|| Lang::from_browser_languages(&browser::languages()));
         let mut migrated = local::ApplyReport::default();
-        let (ws, saved, unreadable, recovered, load_error) = match local::load(lang) {
+        let mut unchecked = None;
+        let (ws, saved, unreadable, recovered, load_error) = match local::load_unchecked(lang) {
             Ok(startup) => {
                 let mut loaded = startup.loaded;
+                unchecked = loaded.unchecked.take();
                 // A format-1 store is moved to format 2 now: the one write at start-up,
                 // which stores what was stored, in the new form.
                 let error = loaded.migration.take().and_then(|migration| {
@@ -112,6 +121,7 @@ impl Ctx {
             .filter(|id| ws.pipeline(id).is_some())
             .or_else(|| recovered.pipeline_ids.first().cloned());
         let notice = (!recovered.is_empty()).then(|| recovery_text(lang, &recovered));
+        let recovered = recovered.clone();
         let columns = Columns::new(&ws);
         let ctx = Ctx {
             ws: RwSignal::new(ws),
@@ -133,10 +143,22 @@ impl Ctx {
             history: RwSignal::new(History::default()),
             fresh_change: StoredValue::new(false),
             toast: RwSignal::new(None),
+            unchecked: StoredValue::new(None),
+            skip_save: StoredValue::new(false),
         };
+        ctx.unchecked
+            .set_value(unchecked.map(|unchecked| (unchecked, recovered)));
         ctx.wire();
         // What the first change did is told against a copy of the workspace made once the
         // board is up (a large workspace takes a moment to copy).
+        // Each deal's check by the import's rules waits until the board is drawn (the
+        // next frame, then a task after it), unless something needs it sooner.
+        request_animation_frame(move || {
+            set_timeout(
+                move || ctx.ensure_checked(true),
+                std::time::Duration::from_millis(0),
+            );
+        });
         set_timeout(
             move || ctx.ensure_baseline(),
             std::time::Duration::from_millis(300),
@@ -167,7 +189,8 @@ impl Ctx {
             let writes = self
                 .ws
                 .with(|ws| self.saved.with_value(|saved| codec::plan(ws, saved)));
-            if ran_before.is_none() || writes.is_empty() {
+            if ran_before.is_none() || writes.is_empty() || self.skip_save.get_value() {
+                self.skip_save.set_value(false);
                 return;
             }
             let report = self
@@ -218,6 +241,7 @@ impl Ctx {
     /// Takes what is stored under `key` (written by another tab) into this tab's state, by
     /// the same rules as loading (`codec::adopt`).
     fn adopt_stored(self, key: &str, stored: Option<String>) {
+        self.ensure_checked(true);
         let lang = self.lang.get_untracked();
         let mut adopted = codec::Adopted::Unchanged;
         self.ws.maybe_update(|ws| {
@@ -273,6 +297,7 @@ impl Ctx {
         self,
         op: impl FnOnce(&mut Workspace) -> Result<T, DomainError>,
     ) -> Result<T, DomainError> {
+        self.ensure_checked(false);
         self.ensure_baseline();
         let result = self.run(op);
         if result.is_ok() {
@@ -347,6 +372,7 @@ impl Ctx {
     }
 
     pub fn toggle_screen(self, screen: Screen) {
+        self.ensure_checked(false);
         self.screen
             .update(|s| *s = if *s == screen { Screen::Board } else { screen });
     }
@@ -358,6 +384,43 @@ impl Ctx {
             self.show_toast(text.clone(), false);
         }
         self.announcement.set(text);
+    }
+
+    /// Runs the deferred check of the loaded deals, if it has not run yet. Refused deals
+    /// leave the board and are kept raw, as a load that checks at once would have done.
+    /// `idle`: no change of the user's follows in this turn, so the save the check's own
+    /// change sets off writes nothing (storage changes only after the user does something).
+    pub fn ensure_checked(self, idle: bool) {
+        let Some((unchecked, recovered)) = self.unchecked.try_update_value(Option::take).flatten()
+        else {
+            return;
+        };
+        let lang = self.lang.get_untracked();
+        let mut refused = Vec::new();
+        let mut recovery = None;
+        self.ws.maybe_update(|ws| {
+            let (unreadable, recovered) = self
+                .saved
+                .try_update_value(|saved| {
+                    local::check_loaded(ws, saved, unchecked, &recovered, lang)
+                })
+                .unwrap_or_default();
+            refused = unreadable;
+            recovery = recovered;
+            !refused.is_empty()
+        });
+        if refused.is_empty() {
+            return;
+        }
+        if idle {
+            self.skip_save.set_value(true);
+        }
+        self.unreadable.update(|list| list.extend(refused));
+        if let Some(recovery) = recovery.filter(|r| !r.is_empty()) {
+            self.notice.set(Some(recovery_text(lang, &recovery)));
+        }
+        // Not a change of the user's: the undo baseline takes it in silently.
+        let _ = self.advance_baseline();
     }
 
     fn ensure_baseline(self) {

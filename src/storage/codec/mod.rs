@@ -301,6 +301,28 @@ pub struct Loaded {
     pub saved: Saved,
     /// A format-1 store (or what is left of one) to move to format 2.
     pub migration: Option<Migration>,
+    /// Set by [`load_unchecked`]: the deals still to check by the import's rules, with
+    /// [`check_loaded`], before anything is saved, changed or exported.
+    pub unchecked: Option<Unchecked>,
+}
+
+/// What [`check_loaded`] needs to finish a [`load_unchecked`].
+#[derive(Debug, Default)]
+pub struct Unchecked {
+    /// For each deal of the workspace, by id: the key it came from and whether the key
+    /// holds other deals too.
+    sources: HashMap<DealId, (String, bool)>,
+    /// The stored pipelines, before recovery.
+    stored_pipelines: Vec<Pipeline>,
+}
+
+/// The deals a deferred check refused, and the recovery redone without them.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Refused deals: their values (kept raw by the caller) and why.
+    pub unreadable: Vec<Unread>,
+    /// `Some` when something was refused: recovery redone without the refused deals.
+    pub recovered: Option<Recovery>,
 }
 
 /// Moving a format-1 store to format 2: every chunk its deals need, then the workspace
@@ -321,6 +343,112 @@ pub struct Migration {
 /// pipeline or stage is missing are recovered (see `domain::recovery`), with names in
 /// `lang`. The result always passes the workspace rules.
 pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lang) -> Loaded {
+    load_with(entries, lang, false)
+}
+
+/// [`load`], without checking each deal by the import's rules yet, so the board can be
+/// drawn first: `loaded.unchecked` is then set, and [`check_loaded`] must run before the
+/// workspace is changed, saved or exported. A store still (partly) in format 1 is checked
+/// at once, as its move to format 2 depends on what is refused.
+pub fn load_unchecked<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    lang: Lang,
+) -> Loaded {
+    load_with(entries, lang, true)
+}
+
+/// Checks the deals a [`load_unchecked`] left unchecked, by the same rules and with the same
+/// outcome as [`load`]: refused deals leave `ws` and `saved` (their stored values stay where
+/// they are) and are returned as unreadable, and recovery is redone without them.
+pub fn check_loaded(
+    ws: &mut Workspace,
+    saved: &mut Saved,
+    unchecked: Unchecked,
+    recovered: &Recovery,
+    lang: Lang,
+) -> Checked {
+    let Unchecked {
+        mut sources,
+        stored_pipelines,
+    } = unchecked;
+    let mut source_list: Vec<(String, bool)> = ws
+        .deals
+        .iter()
+        .map(|d| sources.remove(&d.id).unwrap_or_default())
+        .collect();
+    let mut unreadable = Vec::new();
+    let mut refused = Vec::new();
+    let recovery = check_deals(
+        ws,
+        &mut source_list,
+        &stored_pipelines,
+        &mut unreadable,
+        Some(recovered.clone()),
+        lang,
+        &mut refused,
+    );
+    for id in &refused {
+        saved.deal_revs.remove(id);
+    }
+    Checked {
+        recovered: (!unreadable.is_empty()).then_some(recovery),
+        unreadable,
+    }
+}
+
+/// The check loop of [`load`]: recover, check every deal, and while some are refused, take
+/// them out (listed as unreadable) and recover again without them. `first_recovery`: the
+/// recovery already made for these deals (the first round's is then not redone).
+fn check_deals(
+    ws: &mut Workspace,
+    sources: &mut Vec<(String, bool)>,
+    stored_pipelines: &[Pipeline],
+    unreadable: &mut Vec<Unread>,
+    mut first_recovery: Option<Recovery>,
+    lang: Lang,
+    refused_ids: &mut Vec<DealId>,
+) -> Recovery {
+    loop {
+        // Recovery adds pipelines and stages and never changes a deal.
+        let recovered = match first_recovery.take() {
+            Some(done) => done,
+            None => {
+                ws.pipelines = stored_pipelines.to_vec();
+                recover(ws, lang)
+            }
+        };
+        let mut checker = DealChecker::new(&ws.pipelines);
+        let refused: Vec<(usize, ImportError)> = ws
+            .deals
+            .iter()
+            .enumerate()
+            .filter_map(|(idx, deal)| checker.check(deal).err().map(|err| (idx, err)))
+            .collect();
+        if refused.is_empty() {
+            return recovered;
+        }
+        // Refused deals are kept raw, not loaded; recover again without them, so no
+        // recovered pipeline or stage is made for a deal that is not there.
+        for (idx, err) in refused.into_iter().rev() {
+            let deal = ws.deals.remove(idx);
+            let (key, shared) = sources.remove(idx);
+            let in_chunk = bucket_of_key(&key).is_some();
+            unreadable.push(Unread {
+                key,
+                reason: DecodeError::Refused(err),
+                deal: in_chunk.then(|| serde_json::to_string(&deal).unwrap_or_default()),
+                shared,
+            });
+            refused_ids.push(deal.id);
+        }
+    }
+}
+
+fn load_with<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    lang: Lang,
+    defer_check: bool,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let mut meta: Option<Meta> = None;
     let mut legacy_meta: Option<(String, Result<Meta, DecodeError>)> = None;
@@ -415,34 +543,22 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
             deal
         })
         .collect();
-    loop {
-        // Recovery adds pipelines and stages and never changes a deal.
+    // Checking every deal by the import's rules is most of the work: it may wait until
+    // the board is drawn (`load_unchecked`), unless a format-1 store is being moved.
+    let defer = defer_check && legacy_keys.is_empty() && legacy_meta_key.is_none();
+    if defer {
         loaded.ws.pipelines.clone_from(&stored_pipelines);
         loaded.recovered = recover(&mut loaded.ws, lang);
-        let mut checker = DealChecker::new(&loaded.ws.pipelines);
-        let refused: Vec<(usize, ImportError)> = loaded
-            .ws
-            .deals
-            .iter()
-            .enumerate()
-            .filter_map(|(idx, deal)| checker.check(deal).err().map(|err| (idx, err)))
-            .collect();
-        if refused.is_empty() {
-            break;
-        }
-        // Refused deals are kept raw, not loaded; recover again without them, so no
-        // recovered pipeline or stage is made for a deal that is not there.
-        for (idx, err) in refused.into_iter().rev() {
-            let deal = loaded.ws.deals.remove(idx);
-            let (key, shared) = sources.remove(idx);
-            let in_chunk = bucket_of_key(&key).is_some();
-            loaded.unreadable.push(Unread {
-                key,
-                reason: DecodeError::Refused(err),
-                deal: in_chunk.then(|| serde_json::to_string(&deal).unwrap_or_default()),
-                shared,
-            });
-        }
+    } else {
+        loaded.recovered = check_deals(
+            &mut loaded.ws,
+            &mut sources,
+            &stored_pipelines,
+            &mut loaded.unreadable,
+            None,
+            lang,
+            &mut Vec::new(),
+        );
     }
     loaded.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
     // What is stored in format 2, as this tab now knows it.
@@ -458,6 +574,18 @@ pub fn load<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>, lang: Lan
         legacy_meta_key,
         stored_meta,
     );
+    if defer {
+        loaded.unchecked = Some(Unchecked {
+            sources: loaded
+                .ws
+                .deals
+                .iter()
+                .map(|d| d.id.clone())
+                .zip(sources)
+                .collect(),
+            stored_pipelines,
+        });
+    }
     loaded
 }
 
@@ -670,7 +798,7 @@ pub fn adopt(
 
 /// What this tab believes is in storage. A stored value that differs from it was written
 /// by another tab.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Saved {
     /// The workspace record as last written or read.
     pub meta: Option<String>,

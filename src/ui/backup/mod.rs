@@ -135,6 +135,8 @@ impl Backups {
     }
 
     fn export_all(self, ctx: Ctx) {
+        // A backup holds only deals checked by the import's rules.
+        ctx.ensure_checked(false);
         let now = browser::now();
         let contents = ctx
             .ws
