@@ -1,7 +1,7 @@
 # The two commands a new machine needs: `make serve` and `make test`.
 # Each installs what is missing first, and is safe to run again.
 
-.PHONY: serve test setup test-lint test-native test-browser test-build test-e2e size bench clean \
+.PHONY: serve test setup test-lint test-native test-browser test-build test-e2e size bench lighthouse clean \
 	test-fuzz fuzz
 
 serve:
@@ -30,6 +30,10 @@ size:
 bench:
 	scripts/setup.sh test
 	scripts/test.sh build bench
+# Only the Lighthouse part of `make bench`.
+lighthouse:
+	scripts/setup.sh test
+	scripts/test.sh build lighthouse
 
 # The long fuzzing run: 1,000,000 inputs for each fuzz target, with the figures at the end.
 fuzz:

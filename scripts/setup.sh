@@ -2,8 +2,8 @@
 # Installs what building and testing Pipewright needs, and only what is missing, so a
 # second run installs nothing. Usage: scripts/setup.sh build|test|fuzz
 #   build: the wasm32 target, trunk, wasm-bindgen-cli, binaryen's wasm-opt (npm)
-#   test:  all of build, plus Chromium and chromedriver (Debian) and Playwright (npm),
-#          and a C++ compiler (Debian) for libFuzzer in the fuzz layer
+#   test:  all of build, plus Chromium and chromedriver (Debian), Playwright and, for
+#          `make bench`, Lighthouse (npm), and a C++ compiler (Debian) for libFuzzer in the fuzz layer
 #   fuzz:  only what fuzzing needs (`make fuzz`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,6 +90,7 @@ case "${1:-build}" in
     npm_install tools
     ensure_chromium
     npm_install e2e
+    npm_install bench
     ensure_cxx
     ;;
   fuzz)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test layer, failing on the first error, then prints the size of dist/.
 # Each layer can also run alone: scripts/test.sh lint|native|browser|build|e2e|size|bench
+# (lighthouse: the Lighthouse part of bench alone, against the dist/ there is)
 # (and fuzz, a short fuzzing run; fuzz_long, the 1,000,000-input run of `make fuzz`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,15 @@ bench() {
   cargo run --quiet --release --example bench_storage -- target/bench-10000-deals.json
   site
   (cd e2e && PIPEWRIGHT_BENCH=1 npx playwright test --reporter=list)
+  lighthouse
+}
+
+# Lighthouse 12 mobile, 3 runs of the gallery and of the board with sample deals, the build
+# served gzipped (bench/serve-gzip.mjs); prints scores and metrics, fails only if it cannot run.
+lighthouse() {
+  say "Lighthouse 12, mobile, on a static server that gzips (figures only)"
+  site
+  CHROME_PATH=/usr/bin/chromium node bench/lighthouse.mjs target/e2e-site
 }
 
 if [ $# -eq 0 ]; then
