@@ -28,11 +28,11 @@ test-e2e:
 size:
 	scripts/test.sh size
 bench:
-	scripts/setup.sh test
+	scripts/setup.sh bench
 	scripts/test.sh build bench
 # Only the Lighthouse part of `make bench`.
 lighthouse:
-	scripts/setup.sh test
+	scripts/setup.sh bench
 	scripts/test.sh build lighthouse
 
 # The long fuzzing run: 1,000,000 inputs for each fuzz target, with the figures at the end.

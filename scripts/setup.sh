@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing Pipewright needs, and only what is missing, so a
-# second run installs nothing. Usage: scripts/setup.sh build|test|fuzz
+# second run installs nothing. Usage: scripts/setup.sh build|test|bench|fuzz
 #   build: the wasm32 target, trunk, wasm-bindgen-cli, binaryen's wasm-opt (npm)
-#   test:  all of build, plus Chromium and chromedriver (Debian), Playwright and, for
-#          `make bench`, Lighthouse (npm), and a C++ compiler (Debian) for libFuzzer in the fuzz layer
+#   test:  all of build, plus Chromium and chromedriver (Debian), Playwright (npm), and a
+#          C++ compiler (Debian) for libFuzzer in the fuzz layer
+#   bench: all of test, plus Lighthouse (npm) for `make bench`
 #   fuzz:  only what fuzzing needs (`make fuzz`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,14 +91,17 @@ case "${1:-build}" in
     npm_install tools
     ensure_chromium
     npm_install e2e
-    npm_install bench
     ensure_cxx
+    ;;
+  bench)
+    "$0" test
+    npm_install bench
     ;;
   fuzz)
     ensure_cxx
     ;;
   *)
-    echo "usage: $0 build|test|fuzz" >&2
+    echo "usage: $0 build|test|bench|fuzz" >&2
     exit 2
     ;;
 esac
