@@ -2040,3 +2040,68 @@ mod undo {
         assert_eq!(deal(&ws, "b").stage_id.as_str(), PROPOSAL);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Instants: the app's own form is read directly, with exactly chrono's result.
+
+mod instants {
+    use chrono::{DateTime, Utc};
+    use pipewright::domain::model::instant::parse_utc;
+    use proptest::prelude::*;
+
+    /// What chrono makes of `text`, as the app read it before.
+    fn chrono_reads(text: &str) -> Option<DateTime<Utc>> {
+        text.parse::<DateTime<Utc>>().ok()
+    }
+
+    #[test]
+    fn the_apps_own_form_reads_as_chrono_reads_it() {
+        for text in [
+            "2026-11-30T09:15:00Z",
+            "2026-11-30T09:15:00.1Z",
+            "2026-11-30T09:15:00.123Z",
+            "2026-11-30T09:15:00.123456789Z",
+            "2024-02-29T23:59:59.999Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
+            assert_eq!(parse_utc(text), chrono_reads(text), "{text}");
+            assert!(parse_utc(text).is_some(), "{text}");
+        }
+        // Left to chrono (which decides): other forms, impossible dates, leap seconds.
+        for text in [
+            "2025-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-30T24:00:00Z",
+            "2026-11-30T09:15:60Z",
+            "2026-11-30t09:15:00z",
+            "2026-11-30 09:15:00Z",
+            "2026-11-30T09:15:00+01:00",
+            "2026-11-30T09:15:00.1234567891Z",
+            "2026-11-30T09:15:00.Z",
+            "2026-11-30T09:15:00",
+            "+2026-11-30T09:15:00Z",
+            "２026-11-30T09:15:00Z",
+        ] {
+            assert_eq!(parse_utc(text), None, "{text}");
+        }
+    }
+
+    proptest! {
+        /// Whatever the fields, the direct reading never disagrees with chrono: it gives
+        /// chrono's instant, or leaves the text to chrono.
+        #[test]
+        fn the_direct_reading_never_disagrees_with_chrono(
+            year in 0u32..10_000, month in 0u32..14, day in 0u32..33,
+            hour in 0u32..26, minute in 0u32..62, second in 0u32..62,
+            fraction in proptest::option::of("[0-9]{0,11}"),
+            zone in prop_oneof![Just("Z"), Just("z"), Just("+00:00"), Just("")],
+        ) {
+            let fraction = fraction.map(|f| format!(".{f}")).unwrap_or_default();
+            let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}");
+            if let Some(at) = parse_utc(&text) {
+                prop_assert_eq!(Some(at), chrono_reads(&text), "{}", text);
+            }
+        }
+    }
+}

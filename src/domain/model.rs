@@ -27,6 +27,7 @@ pub struct Pipeline {
     pub currency: Currency,
     /// The stages in board order, left to right.
     pub stages: Vec<Stage>,
+    #[serde(with = "instant")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -64,9 +65,11 @@ pub struct NextStep {
 pub enum DealStatus {
     Open,
     Won {
+        #[serde(with = "instant")]
         at: DateTime<Utc>,
     },
     Lost {
+        #[serde(with = "instant")]
         at: DateTime<Utc>,
         reason: String,
         note: String,
@@ -85,6 +88,7 @@ impl DealStatus {
 pub struct StageChange {
     pub from: Option<StageId>,
     pub to: StageId,
+    #[serde(with = "instant")]
     pub at: DateTime<Utc>,
 }
 
@@ -105,7 +109,9 @@ pub struct Deal {
     pub probability: Option<u8>,
     pub notes: String,
     pub next_step: NextStep,
+    #[serde(with = "instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "instant")]
     pub updated_at: DateTime<Utc>,
     pub status: DealStatus,
     /// Every entry into a stage, oldest first; the last entry is the current stage.
@@ -249,4 +255,85 @@ pub fn default_lost_reasons(lang: Lang) -> Vec<String> {
     .into_iter()
     .map(|key| t(lang, key).to_string())
     .collect()
+}
+
+/// Reading stored and imported instants: the form this app writes ("2026-11-30T09:15:00.123Z",
+/// UTC, 0–9 fraction digits) is read directly; anything else goes to chrono, as before, so
+/// what is accepted, and every error, is chrono's. Written as chrono writes it.
+pub mod instant {
+    use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::{Serialize, Serializer};
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+        at.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DateTime<Utc>, D::Error> {
+        deserializer.deserialize_str(InstantVisitor)
+    }
+
+    struct InstantVisitor;
+
+    impl Visitor<'_> for InstantVisitor {
+        type Value = DateTime<Utc>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an RFC 3339 date and time")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<DateTime<Utc>, E> {
+            if let Some(at) = parse_utc(text) {
+                return Ok(at);
+            }
+            text.parse::<DateTime<FixedOffset>>()
+                .map(|at| at.with_timezone(&Utc))
+                .map_err(E::custom)
+        }
+    }
+
+    /// "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z", or `None` for chrono to judge.
+    pub fn parse_utc(text: &str) -> Option<DateTime<Utc>> {
+        let b = text.as_bytes();
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let num = |from: usize, to: usize| -> Option<u32> {
+            b[from..to].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+        let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+        let rest = &b[19..];
+        let (nanos, rest) = match rest.first() {
+            Some(b'.') => {
+                let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits == 0 || digits > 9 {
+                    return None;
+                }
+                let mut nanos = num(20, 20 + digits)?;
+                for _ in digits..9 {
+                    nanos *= 10;
+                }
+                (nanos, &rest[1 + digits..])
+            }
+            _ => (0, rest),
+        };
+        if rest != b"Z" || second > 59 {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+        let time = date.and_hms_nano_opt(hour, minute, second, nanos)?;
+        Some(time.and_utc())
+    }
 }

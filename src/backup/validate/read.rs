@@ -338,6 +338,10 @@ pub(super) fn parse_date(text: &str, at: impl Fn() -> Place) -> Result<NaiveDate
 }
 
 pub(super) fn parse_timestamp(text: &str, at: impl Fn() -> Place) -> Result<DateTime<Utc>> {
+    // The form the app writes is read directly, with the same result as chrono's.
+    if let Some(at) = crate::domain::model::instant::parse_utc(text) {
+        return Ok(at);
+    }
     text.parse::<DateTime<Utc>>().map_err(|err| {
         if is_impossible(err.kind()) {
             ImportError::ImpossibleDate {
