@@ -32,6 +32,28 @@ test('the colour scheme follows the system until the user picks one, and the pic
   await expect(page.getByLabel('Farger', { exact: true }).locator('option:checked')).toHaveText('Som systemet');
 });
 
+test('a picked scheme is on the page before anything is drawn: no light flash for Dark', async ({ page }) => {
+  // Records the scheme attribute at the moment <body> is created, before any paint.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (!document.body) return;
+      (window as unknown as { __themeAtBody: string | null }).__themeAtBody = document.documentElement.getAttribute('data-theme');
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await open(page);
+  await page.getByLabel('Colours', { exact: true }).selectOption({ label: 'Dark' });
+  await reload(page);
+  expect(await page.evaluate(() => (window as unknown as { __themeAtBody: string | null }).__themeAtBody)).toBe('dark');
+  expect(await background(page)).toBe('rgb(18, 21, 28)');
+  // As the system: nothing is set early, and the system's light scheme shows.
+  await page.getByLabel('Colours', { exact: true }).selectOption({ label: 'As the system' });
+  await reload(page);
+  expect(await page.evaluate(() => (window as unknown as { __themeAtBody: string | null }).__themeAtBody)).toBeNull();
+  expect(await background(page)).toBe('rgb(245, 246, 248)');
+});
+
 /** A screen's labels in one language: what the tests click to get there. */
 const LANGS = {
   en: { button: 'English', insights: 'Insights', backups: 'Backups', settings: 'Pipeline settings' },
