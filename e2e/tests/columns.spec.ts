@@ -37,11 +37,17 @@ test('a long column draws only what is in view, and scrolls through every card',
   await expect(lead.locator('.count [aria-hidden]')).toHaveText(String(deals.length));
   const drawn = await lead.locator('li.card').count();
   expect(drawn).toBeLessThan(30);
+  // Screen readers hear each card's place in the whole column, not in what is drawn.
+  const top = lead.locator('li.card').first();
+  await expect(top).toHaveAttribute('aria-posinset', '1');
+  await expect(top).toHaveAttribute('aria-setsize', String(deals.length));
   // The last card is reached by scrolling the column.
   const last = deals[deals.length - 1];
   await lead.evaluate((el) => (el.scrollTop = el.scrollHeight));
   await expect(card(page, last.title).first()).toBeVisible();
   await expect(lead.locator('li.card')).not.toHaveCount(0);
+  await expect(card(page, last.title).first()).toHaveAttribute('aria-posinset', String(deals.length));
+  await expect(card(page, last.title).first()).toHaveAttribute('aria-setsize', String(deals.length));
 });
 
 test('search, Shift+arrows, the menu and a drag all reach cards that were off screen', async ({ page, browser }) => {

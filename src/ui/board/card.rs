@@ -26,7 +26,15 @@ struct Badges {
 /// At most 10 elements: the item, title heading and button, organisation, amount, the
 /// close date with up to three badges, and the actions button.
 #[component]
-pub fn Card(deal_id: DealId) -> impl IntoView {
+pub fn Card(
+    deal_id: DealId,
+    /// Its place in the column, counting cards not drawn (1 = top).
+    #[prop(into)]
+    position: Signal<Option<usize>>,
+    /// How many cards the column has.
+    #[prop(into)]
+    set_size: Signal<usize>,
+) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let ui = expect_context::<BoardUi>();
     let now = browser::now();
@@ -106,6 +114,7 @@ pub fn Card(deal_id: DealId) -> impl IntoView {
         <li class="card" class:stale=badges.stale class:overdue=badges.overdue class:sample=sample
             id=card_id
             tabindex="0" draggable="true" data-deal-id=data_id aria-describedby="keyboard-help"
+            aria-posinset=move || position.get() aria-setsize=move || set_size.get()
             on:keydown=on_keydown on:dragstart=on_dragstart on:dragend=on_dragend>
             <CardText deal=deal badges=badges/>
             <button type="button" class="card-menu-button" id=menu_button_id

@@ -11,6 +11,7 @@ use crate::ui::actions::move_and_announce;
 use crate::ui::state::Ctx;
 use leptos::prelude::request_animation_frame;
 use leptos::prelude::*;
+use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 
 /// Where a dragged card lands (`Workspace::drop_index`): the card under the pointer and
@@ -151,6 +152,20 @@ pub fn Column(
             (((view_top.get() + view_height.get()) / pitch).ceil() as usize + OVERSCAN).min(n);
         (first.min(last), last)
     });
+    // Where each drawn card is in its column, for screen readers (aria-posinset): a
+    // column draws only some of its cards, so the list alone cannot tell.
+    let positions = Memo::new(move |_| {
+        let (first, last) = range.get();
+        cards.with(|list| {
+            list.get(first..last)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(i, (id, _))| (id.clone(), first + i + 1))
+                .collect::<HashMap<DealId, usize>>()
+        })
+    });
+    let set_size = Signal::derive(move || cards.with(Vec::len));
     Effect::new(move |_| {
         // Once mounted (and whenever the list changes size), measure the real geometry.
         cards.track();
@@ -233,7 +248,9 @@ pub fn Column(
                     key=|card| card.clone()
                     let((deal_id, _rev))
                 >
-                    <Card deal_id=deal_id/>
+                    <Card deal_id=deal_id.clone()
+                        position=Signal::derive(move || positions.with(|p| p.get(&deal_id).copied()))
+                        set_size=set_size/>
                 </For>
             </ol>
         </section>
