@@ -17,8 +17,8 @@ use pipewright::domain::{
 };
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    adopt, bucket_of, check_loaded, chunk_key, compact_legacy, decode_chunk, decode_meta,
-    encode_chunk, encode_meta, encode_store, is_workspace_key, load, load_unchecked, merge_chunk,
+    adopt, bucket_of, chunk_key, compact_legacy, decode_chunk, decode_meta, encode_chunk,
+    encode_meta, encode_store, finish_check, is_workspace_key, load, load_unchecked, merge_chunk,
     pack, plan, record_chunk, record_meta, store_units, units, v1, value_hash, Adopted, ChunkWrite,
     DecodeError, Loaded, Meta, Migration, Saved, Unread, Write, BUCKETS, CHUNK_FORMAT,
     CHUNK_PREFIX, LANG_KEY, LAST_BACKUP_KEY, META_FORMAT, META_KEY, PREFIX, QUOTA_UNITS,
@@ -158,26 +158,13 @@ fn load_store(store: &Store) -> Loaded {
 /// Every store these tests load is also loaded with the check deferred (the board drawn
 /// first, `check_loaded` after): the outcome must be exactly that of `load`.
 fn assert_deferred_check_is_the_same(eager: &Loaded, mut deferred: Loaded) {
-    if let Some(unchecked) = deferred.unchecked.take() {
-        let recovered = deferred.recovered.clone();
-        let checked = check_loaded(
-            &mut deferred.ws,
-            &mut deferred.saved,
-            unchecked,
-            &recovered,
-            Lang::En,
-        );
-        if let Some(recovered) = checked.recovered {
-            deferred.recovered = recovered;
-        }
-        deferred.unreadable.extend(checked.unreadable);
-        deferred.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
-    } else {
+    if deferred.unchecked.is_none() {
         assert!(
             deferred.migration.is_some() || eager.migration.is_none(),
             "only a format-1 store is checked at once"
         );
     }
+    finish_check(&mut deferred, Lang::En);
     assert_eq!(deferred.ws, eager.ws);
     assert_eq!(deferred.unreadable, eager.unreadable);
     assert_eq!(deferred.recovered, eager.recovered);

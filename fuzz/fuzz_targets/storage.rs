@@ -10,8 +10,8 @@ use libfuzzer_sys::{fuzz_mutator, fuzz_target, fuzzer_mutate};
 use pipewright::backup::check_workspace;
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    adopt, bucket_of, check_loaded, chunk_key, decode_chunk, decode_meta, encode_chunk,
-    encode_meta, is_workspace_key, load, load_unchecked, plan, v1, value_hash, Adopted,
+    adopt, bucket_of, chunk_key, decode_chunk, decode_meta, encode_chunk, encode_meta,
+    finish_check, is_workspace_key, load, load_unchecked, plan, v1, value_hash, Adopted,
     DecodeError, Loaded, Write, META_KEY,
 };
 use std::collections::{BTreeMap, HashSet};
@@ -131,21 +131,7 @@ fn load_all(stored: &BTreeMap<String, String>, lang: Lang) -> Loaded {
     };
     let loaded = load(pairs(), lang);
     let mut deferred = load_unchecked(pairs(), lang);
-    if let Some(unchecked) = deferred.unchecked.take() {
-        let recovered = deferred.recovered.clone();
-        let checked = check_loaded(
-            &mut deferred.ws,
-            &mut deferred.saved,
-            unchecked,
-            &recovered,
-            lang,
-        );
-        if let Some(recovered) = checked.recovered {
-            deferred.recovered = recovered;
-        }
-        deferred.unreadable.extend(checked.unreadable);
-        deferred.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
-    }
+    finish_check(&mut deferred, lang);
     assert_eq!(
         deferred.ws, loaded.ws,
         "a deferred check loads another workspace"

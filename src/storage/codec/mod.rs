@@ -396,6 +396,28 @@ pub fn check_loaded(
     }
 }
 
+/// Finishes a [`load_unchecked`] in place, so `loaded` is what [`load`] gives: what native
+/// callers (tests, the fuzz target, benchmarks) use; the app keeps the raw values of refused
+/// deals through `storage::local::check_loaded` instead.
+pub fn finish_check(loaded: &mut Loaded, lang: Lang) {
+    let Some(unchecked) = loaded.unchecked.take() else {
+        return;
+    };
+    let recovered = loaded.recovered.clone();
+    let checked = check_loaded(
+        &mut loaded.ws,
+        &mut loaded.saved,
+        unchecked,
+        &recovered,
+        lang,
+    );
+    if let Some(recovered) = checked.recovered {
+        loaded.recovered = recovered;
+    }
+    loaded.unreadable.extend(checked.unreadable);
+    loaded.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
+}
+
 /// The check loop of [`load`]: recover, check every deal, and while some are refused, take
 /// them out (listed as unreadable) and recover again without them. `first_recovery`: the
 /// recovery already made for these deals (the first round's is then not redone).

@@ -3,7 +3,7 @@
 
 use super::card::Card;
 use super::quick_add::QuickAdd;
-use super::{TotalsText, DRAG_TYPE};
+use super::{take_drop, TotalsText};
 use crate::domain::totals::{column_totals, CurrencyTotal};
 use crate::domain::{DealId, PipelineId, StageId};
 use crate::i18n::{t, tf};
@@ -196,15 +196,7 @@ pub fn Column(
 
     let dragging = expect_context::<super::menu::BoardUi>().dragging;
     let on_drop = move |ev: web_sys::DragEvent| {
-        ev.prevent_default();
-        drag_over.set(false);
-        dragging.set(false);
-        let Some(deal_id) = ev
-            .data_transfer()
-            .and_then(|dt| dt.get_data(DRAG_TYPE).ok())
-            .filter(|id| !id.is_empty())
-            .map(DealId::from)
-        else {
+        let Some(deal_id) = take_drop(&ev, drag_over, dragging) else {
             return;
         };
         let index = drop_index(ctx, &ev, &pid.get_value(), &sid.get_value(), &deal_id);

@@ -12,7 +12,7 @@ use crate::ui::state::Ctx;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::DRAG_TYPE;
+use super::take_drop;
 
 /// The board's passing state: which card's menu is open, and whether a card is dragged.
 #[derive(Clone, Copy)]
@@ -231,15 +231,7 @@ pub fn DropZones() -> impl IntoView {
     let zone = move |won: bool| {
         let over = RwSignal::new(false);
         let on_drop = move |ev: web_sys::DragEvent| {
-            ev.prevent_default();
-            over.set(false);
-            ui.dragging.set(false);
-            let Some(deal_id) = ev
-                .data_transfer()
-                .and_then(|dt| dt.get_data(DRAG_TYPE).ok())
-                .filter(|id| !id.is_empty())
-                .map(DealId::from)
-            else {
+            let Some(deal_id) = take_drop(&ev, over, ui.dragging) else {
                 return;
             };
             if won {

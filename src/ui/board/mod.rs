@@ -18,6 +18,22 @@ use leptos::prelude::*;
 /// The data type a dragged card carries: its deal id.
 const DRAG_TYPE: &str = "application/x-pipewright-deal";
 
+/// A drop ends the drag: the target is no longer highlighted, the drop zones go, and the
+/// dragged card's deal id is read, if it is one of ours.
+fn take_drop(
+    ev: &web_sys::DragEvent,
+    over: RwSignal<bool>,
+    dragging: RwSignal<bool>,
+) -> Option<crate::domain::DealId> {
+    ev.prevent_default();
+    over.set(false);
+    dragging.set(false);
+    ev.data_transfer()
+        .and_then(|dt| dt.get_data(DRAG_TYPE).ok())
+        .filter(|id| !id.is_empty())
+        .map(crate::domain::DealId::from)
+}
+
 #[component]
 pub fn Board() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
