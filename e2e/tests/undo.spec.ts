@@ -138,3 +138,27 @@ test('undo of a deal another tab changed since is refused with a message, and no
   await expect(cardTitles(page, 'Closing')).toHaveText(['Shared']);
   await expect(cardTitles(other, 'Closing')).toHaveText(['Shared']);
 });
+
+test('focus follows an undo: a card its deal, the message’s button the next message', async ({ page }) => {
+  await startup(page);
+  await quickAdd(page, 'Lead generation', 'Focused', '100');
+  await card(page, 'Focused').focus();
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(cardTitles(page, 'Qualification')).toHaveText(['Focused']);
+  await expect(card(page, 'Focused')).toBeFocused();
+  await page.keyboard.press('Control+z');
+  await expect(cardTitles(page, 'Lead generation')).toHaveText(['Focused']);
+  await expect(card(page, 'Focused')).toBeFocused();
+
+  // By keyboard on the message: Undo, then Redo, without losing focus.
+  await page.keyboard.press('Control+Shift+z');
+  await expect(cardTitles(page, 'Qualification')).toHaveText(['Focused']);
+  const undo = toast(page).getByRole('button', { name: 'Undo', exact: true });
+  await undo.focus();
+  await page.keyboard.press('Enter');
+  await expect(cardTitles(page, 'Lead generation')).toHaveText(['Focused']);
+  await expect(toast(page).getByRole('button', { name: 'Redo', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(cardTitles(page, 'Qualification')).toHaveText(['Focused']);
+  await expect(toast(page).getByRole('button', { name: 'Undo', exact: true })).toBeFocused();
+});

@@ -106,3 +106,21 @@ pub fn focus_now(id: &str) {
         let _ = element.focus();
     }
 }
+
+/// The id of the element that has focus, if it has one.
+pub fn focused_id() -> Option<String> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .map(|e| e.id())
+        .filter(|id| !id.is_empty())
+}
+
+/// Whether focus is inside an element matching `selector`.
+pub fn focus_within(selector: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.closest(selector).ok().flatten())
+        .is_some()
+}

@@ -491,8 +491,24 @@ impl Ctx {
         self.ensure_baseline();
         // Anything not yet told (there should be nothing) is not part of this step.
         let _ = self.advance_baseline();
+        // Focus follows: a card follows its deal, the message's button its new message.
+        let focused_card =
+            browser::focused_id().and_then(|id| id.strip_prefix("card-").map(DealId::from));
+        let in_toast = browser::focus_within(".toast");
         match self.run(|ws| ws.revert(&change)) {
             Ok(()) => {
+                if in_toast {
+                    browser::focus_first_later(".toast .toast-action");
+                } else if let Some(deal_id) = focused_card {
+                    let on_board = self
+                        .ws
+                        .with_untracked(|ws| ws.deal(&deal_id).is_some_and(|d| d.status.is_open()));
+                    if on_board {
+                        super::actions::focus_card(self, &deal_id);
+                    } else {
+                        browser::focus_later("main".to_string());
+                    }
+                }
                 let inverse = self.advance_baseline();
                 self.history.update(|h| match (inverse, redo) {
                     (Some(inverse), false) => h.undone(inverse),
