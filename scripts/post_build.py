@@ -3,6 +3,11 @@
 Trunk runs it after it has written every file to its staging directory
 (TRUNK_STAGING_DIR) and before that directory becomes dist/. It
 
+0. minifies wasm-bindgen's JS glue with terser (tools/package.json) in a release build:
+   Trunk's own minifier fails on it ("Failed to minify JS") and leaves it whole, 58 KB
+   with its comments. First, so the worker's list below hashes the file that is served;
+   the inline module script in index.html is left as Trunk wrote it (its hash is in the
+   policy) and still imports the glue's `default` export by name;
 1. puts a Content-Security-Policy <meta> first in the <head> of index.html, with the
    SHA-256 of each inline script Trunk wrote (the module script that starts the wasm), so
    the policy always matches the page it is in and allows no other inline code;
@@ -12,7 +17,7 @@ Trunk runs it after it has written every file to its staging directory
 
 Under `trunk serve` Trunk adds its live-reload script, which the server rewrites on the
 way out, so no hash could match it: there the page gets no policy and the worker an empty
-list (it then caches nothing). Standard library only.
+list (it then caches nothing). Standard library only, and terser through node.
 """
 
 import base64
@@ -20,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -50,6 +56,32 @@ def fail(message: str) -> "None":
 
 def sha256_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+# tools/node_modules/.bin/terser, installed by scripts/setup.sh build (npm ci in tools/).
+TERSER = Path(__file__).resolve().parent.parent / "tools" / "node_modules" / ".bin" / "terser"
+
+
+def minify_glue(staging: Path) -> None:
+    """Minifies each JS file of the build but sw.js (an ES module: wasm-bindgen's glue)."""
+    if not TERSER.is_file():
+        fail(f"{TERSER} is missing: run scripts/setup.sh build")
+    scripts = [p for p in sorted(staging.glob("*.js")) if p.name != "sw.js"]
+    if not scripts:
+        fail("no JS glue found in the build: has Trunk's output changed?")
+    for path in scripts:
+        before = path.stat().st_size
+        # --module: strict mode, top-level names may be mangled, exports keep their names.
+        # Classes keep their names (wasm-bindgen's debug strings show them).
+        run = subprocess.run(
+            [str(TERSER), str(path), "--module", "--ecma", "2020", "--compress", "passes=2", "--mangle",
+             "--keep-classnames", "--output", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        if run.returncode != 0:
+            fail(f"terser failed on {path.name}: {run.stderr.strip()}")
+        print(f"post_build: minified {path.name}: {before:,} to {path.stat().st_size:,} bytes")
 
 
 def seal_html(html: str) -> "tuple[str, str]":
@@ -107,6 +139,8 @@ def main() -> None:
     index = staging / "index.html"
     html = index.read_text(encoding="utf-8")
     serving = SERVE_MARKER in html
+    if os.environ.get("TRUNK_PROFILE") == "release":
+        minify_glue(staging)
     if serving:
         print("post_build: trunk serve: no Content-Security-Policy, the service worker caches nothing")
     else:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Pipewright needs, and only what is missing, so a
 # second run installs nothing. Usage: scripts/setup.sh build|test|bench|fuzz
-#   build: the wasm32 target, trunk, wasm-bindgen-cli, binaryen's wasm-opt (npm)
+#   build: the wasm32 target, trunk, wasm-bindgen-cli, binaryen's wasm-opt and terser (npm)
 #   test:  all of build, plus Chromium and chromedriver (Debian), Playwright (npm), and a
 #          C++ compiler (Debian) for libFuzzer in the fuzz layer
 #   bench: all of test, plus Lighthouse (npm) for `make bench`

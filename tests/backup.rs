@@ -8,8 +8,8 @@ use crate::util::{currency, date, stage, utc};
 use chrono::{DateTime, NaiveDate, Utc};
 use pipewright::backup::{
     add_beside, backup_file_name, csv_file_name, decimal_amount, export_csv, export_pipeline,
-    export_workspace, migrate, parse_backup, pipeline_backup_file_name, replace, slug, Backup,
-    ImportError, Owner, FORMAT_VERSION, MAX_BACKUP_BYTES,
+    export_workspace, migrate, parse_backup, pipeline_backup_file_name, replace, slug,
+    write_csv_record, Backup, ImportError, Owner, FORMAT_VERSION, MAX_BACKUP_BYTES,
 };
 use pipewright::domain::money::MAX_MINOR;
 use pipewright::domain::ops::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
@@ -1191,6 +1191,27 @@ fn replace_node(value: &mut Value, pick: &mut usize, new: &Value) -> bool {
         Value::Array(items) => items.iter_mut().any(|item| replace_node(item, pick, new)),
         Value::Object(map) => map.values_mut().any(|item| replace_node(item, pick, new)),
         _ => false,
+    }
+}
+
+proptest! {
+    /// The export writes its CSV itself: byte for byte what the `csv` crate's default
+    /// writer writes, for any fields (commas, quotes, CR, LF, spaces, non-ASCII).
+    #[test]
+    fn csv_records_are_written_as_the_csv_crate_writes_them(
+        records in prop::collection::vec(
+            prop::collection::vec("[a-c ,\"\r\n;'\\\t#æ€-]{0,6}", 3),
+            1..4,
+        )
+    ) {
+        let mut ours = String::new();
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for record in &records {
+            write_csv_record(&mut ours, record);
+            writer.write_record(record).unwrap();
+        }
+        let theirs = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        prop_assert_eq!(ours, theirs);
     }
 }
 

@@ -270,3 +270,15 @@ fn a_missing_key_shows_itself_rather_than_nothing() {
     assert_eq!(t(Lang::Nb, "deal.title"), "Tittel");
     assert_eq!(t(Lang::En, "deal.title"), "Title");
 }
+
+/// `t` reads the catalogue packed at compile time (`i18n::packed`): every key gives exactly
+/// the text its language's table holds, and a key no table has shows itself.
+#[test]
+fn every_key_reads_its_own_text_from_the_packed_catalogue() {
+    for (lang, table) in [(Lang::Nb, NB), (Lang::En, EN)] {
+        for (key, text) in table {
+            assert_eq!(t(lang, key), *text, "{lang:?}: {key}");
+        }
+        assert_eq!(t(lang, "no.such.key"), "no.such.key");
+    }
+}

@@ -2105,3 +2105,27 @@ mod instants {
         }
     }
 }
+
+fn by_first(a: &(u8, u16), b: &(u8, u16)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
+}
+
+proptest! {
+    /// `domain::sort`'s shared stable sort orders exactly as the standard library's
+    /// `sort_by` and `sort_by_key`: equal keys keep their order.
+    #[test]
+    fn shared_stable_sort_orders_as_the_standard_library(
+        items in prop::collection::vec((0_u8..4, any::<u16>()), 0..200),
+    ) {
+        let mut ours = items.clone();
+        pipewright::domain::sort::sort_stable_by(&mut ours, by_first);
+        let mut theirs = items.clone();
+        theirs.sort_by(by_first);
+        prop_assert_eq!(&ours, &theirs);
+        let mut ours = items.clone();
+        pipewright::domain::sort::sort_stable_by_key(&mut ours, |item| std::cmp::Reverse(item.0));
+        let mut theirs = items;
+        theirs.sort_by_key(|item| std::cmp::Reverse(item.0));
+        prop_assert_eq!(ours, theirs);
+    }
+}

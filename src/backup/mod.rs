@@ -20,7 +20,7 @@ mod raw;
 mod reminder;
 mod validate;
 
-pub use csv_export::{csv_file_name, decimal_amount, export_csv};
+pub use csv_export::{csv_file_name, decimal_amount, export_csv, write_csv_record};
 pub use error::{Expected, ImportError, JsonKind, Owner, Place};
 pub use export::{
     backup_file_name, export_pipeline, export_workspace, pipeline_backup_file_name, slug,

@@ -118,7 +118,7 @@ impl Columns {
             let column = self.columns.entry(stage.clone()).or_default();
             if entries.len() > 16 {
                 column.extend(entries);
-                column.sort_by(|a, b| order(a, b.rank, &b.id));
+                crate::domain::sort::sort_stable_by(column, |a, b| order(a, b.rank, &b.id));
             } else {
                 for entry in entries {
                     let at = column

@@ -12,6 +12,7 @@ pub mod money;
 pub mod ops;
 pub mod recovery;
 pub mod sample;
+pub mod sort;
 pub mod templates;
 pub mod totals;
 pub mod undo;

@@ -63,10 +63,10 @@ impl Lang {
         Lang::En
     }
 
-    fn table(self) -> &'static [(&'static str, &'static str)] {
+    fn catalogue(self) -> &'static packed::Packed {
         match self {
-            Lang::Nb => NB,
-            Lang::En => EN,
+            Lang::Nb => &packed::NB_PACKED,
+            Lang::En => &packed::EN_PACKED,
         }
     }
 }
@@ -112,10 +112,7 @@ impl PluralCategory {
 }
 
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    lang.table()
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, text)| *text)
+    lang.catalogue().get(key)
 }
 
 fn fill(text: &str, args: &[(&str, &str)]) -> String {
@@ -151,6 +148,122 @@ pub fn plural(
         .or_else(|| lookup(lang, &format!("{key}.other")))
         .unwrap_or(key);
     fill(text, args)
+}
+
+/// The catalogue as the wasm holds it: each language's texts packed, at compile time, into
+/// one run of bytes with the end of each text (`[u32]`), and the keys in one list of
+/// `&str` (the literals the code passes to `t`), instead of a table of `(&str, &str)` per
+/// language, whose 16 bytes of pointers and lengths an entry compress poorly. The keys are
+/// held once: both languages have the same keys in the same order (the catalogue tests
+/// check it; should they ever differ, nb gets its own list).
+mod packed {
+    use super::{EN, NB};
+
+    type Table = [(&'static str, &'static str)];
+
+    const fn keys<const N: usize>(table: &Table) -> [&'static str; N] {
+        let mut out = [""; N];
+        let mut at = 0;
+        while at < table.len() {
+            out[at] = table[at].0;
+            at += 1;
+        }
+        out
+    }
+
+    const fn texts_len(table: &Table) -> usize {
+        let (mut n, mut at) = (0, 0);
+        while at < table.len() {
+            n += table[at].1.len();
+            at += 1;
+        }
+        n
+    }
+
+    const fn texts<const N: usize>(table: &Table) -> [u8; N] {
+        let mut out = [0; N];
+        let (mut n, mut at) = (0, 0);
+        while at < table.len() {
+            let bytes = table[at].1.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                out[n] = bytes[i];
+                n += 1;
+                i += 1;
+            }
+            at += 1;
+        }
+        out
+    }
+
+    const fn text_ends<const N: usize>(table: &Table) -> [u32; N] {
+        let mut out = [0; N];
+        let (mut n, mut at) = (0, 0);
+        while at < table.len() {
+            n += table[at].1.len();
+            out[at] = n as u32;
+            at += 1;
+        }
+        out
+    }
+
+    const fn same_keys(a: &Table, b: &Table) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut at = 0;
+        while at < a.len() {
+            let (x, y) = (a[at].0.as_bytes(), b[at].0.as_bytes());
+            if x.len() != y.len() {
+                return false;
+            }
+            let mut i = 0;
+            while i < x.len() {
+                if x[i] != y[i] {
+                    return false;
+                }
+                i += 1;
+            }
+            at += 1;
+        }
+        true
+    }
+
+    /// One language's catalogue: its keys, its texts, the end of each text.
+    pub struct Packed {
+        keys: &'static [&'static str],
+        texts: &'static [u8],
+        ends: &'static [u32],
+    }
+
+    impl Packed {
+        /// The text of the first entry with `key`, as `table.iter().find(..)` would.
+        pub fn get(&self, key: &str) -> Option<&'static str> {
+            let at = self.keys.iter().position(|k| *k == key)?;
+            let from = at.checked_sub(1).map_or(0, |prev| self.ends[prev] as usize);
+            let text = self.texts.get(from..*self.ends.get(at)? as usize)?;
+            std::str::from_utf8(text).ok()
+        }
+    }
+
+    static EN_KEYS: [&str; EN.len()] = keys(EN);
+    static NB_KEYS: [&str; NB.len()] = keys(NB);
+    static EN_TEXTS: [u8; texts_len(EN)] = texts(EN);
+    static NB_TEXTS: [u8; texts_len(NB)] = texts(NB);
+    static EN_ENDS: [u32; EN.len()] = text_ends(EN);
+    static NB_ENDS: [u32; NB.len()] = text_ends(NB);
+    const NB_SAME_KEYS: bool = same_keys(NB, EN);
+
+    pub static EN_PACKED: Packed = Packed {
+        keys: &EN_KEYS,
+        texts: &EN_TEXTS,
+        ends: &EN_ENDS,
+    };
+    pub static NB_PACKED: Packed = Packed {
+        keys: if NB_SAME_KEYS { &EN_KEYS } else { &NB_KEYS },
+        texts: &NB_TEXTS,
+        ends: &NB_ENDS,
+    };
 }
 
 #[cfg(test)]

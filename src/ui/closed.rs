@@ -36,7 +36,9 @@ pub fn ClosedDeals() -> impl IntoView {
                 .filter(|d| !d.status.is_open() && d.matches(&query))
                 .cloned()
                 .collect();
-            deals.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
+            crate::domain::sort::sort_stable_by_key(&mut deals, |d| {
+                std::cmp::Reverse(d.updated_at)
+            });
             deals
         })
     });

@@ -56,7 +56,7 @@ pub fn money(lang: Lang, amount: &Money) -> String {
             .call1(formatter, &JsValue::from_f64(value))
             .ok()
             .and_then(|v| v.as_string())
-            .unwrap_or_else(|| format!("{code} {value}"))
+            .unwrap_or_else(|| format!("{code} {}", plain(value)))
     })
 }
 
@@ -121,7 +121,7 @@ pub fn percent(lang: Lang, share: f64) -> String {
         .call1(&formatter, &JsValue::from_f64(share))
         .ok()
         .and_then(|v| v.as_string())
-        .unwrap_or_else(|| format!("{:.0} %", share * 100.0))
+        .unwrap_or_else(|| format!("{} %", fixed(share * 100.0, 0)))
 }
 
 /// localStorage room, counted in UTF-16 code units (two bytes each), as megabytes with one
@@ -131,12 +131,31 @@ pub fn megabytes(lang: Lang, units: usize) -> String {
     format!("{} MB", number(lang, tenths / 10.0))
 }
 
+/// A number as JavaScript writes it ("12.5", "720"), for CSS lengths and SVG coordinates:
+/// the text Rust's `{}` gives for every value they take (finite, between 1e-6 and 1e21),
+/// without linking Rust's float formatting (about 10 KB of wasm).
+pub fn plain(value: f64) -> String {
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// A number with `digits` decimals, as `{:.2}` writes it ("12.50"), through JavaScript's
+/// `toFixed` (which rounds an exact tie such as 0.125 up, where Rust rounds it to even).
+pub fn fixed(value: f64, digits: u8) -> String {
+    js_sys::Number::from(value)
+        .to_fixed(digits)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 /// A plain number in the locale ("12 345" in nb).
 pub fn number(lang: Lang, value: f64) -> String {
     js_sys::Number::from(value)
         .to_locale_string(lang.locale())
         .as_string()
-        .unwrap_or_else(|| value.to_string())
+        .unwrap_or_else(|| plain(value))
 }
 
 /// A number of things, as a message with plural forms counts them.

@@ -70,8 +70,9 @@ impl Prepared<'_> {
             }
         }
         // Board order: by stage left to right, then column order; removed stages last.
-        // The id settles ties, so the order is total and an unstable sort is deterministic.
-        found.sort_unstable_by(|a, b| {
+        // The id settles ties, so the order is total: the shared stable sort gives the one
+        // order there is, without a sort_unstable instance of its own in the wasm.
+        crate::domain::sort::sort_stable_by(&mut found, |a, b| {
             (a.0.unwrap_or(usize::MAX), a.1)
                 .cmp(&(b.0.unwrap_or(usize::MAX), b.1))
                 .then_with(|| a.2.cmp(b.2))

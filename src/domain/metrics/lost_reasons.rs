@@ -72,7 +72,7 @@ impl Prepared<'_> {
             })
             .collect();
         // The most common reason first; the stable sort keeps equal counts in reason order.
-        rows.sort_by_key(|row| std::cmp::Reverse(row.n_deals));
+        crate::domain::sort::sort_stable_by_key(&mut rows, |row| std::cmp::Reverse(row.n_deals));
         rows
     }
 }

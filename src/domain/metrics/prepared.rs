@@ -121,7 +121,7 @@ impl<'a> Prepared<'a> {
             });
         }
         let mut currency_order: Vec<usize> = (0..currencies.len()).collect();
-        currency_order.sort_by_key(|index| currencies[*index]);
+        crate::domain::sort::sort_stable_by_key(&mut currency_order, |index| currencies[*index]);
         Prepared {
             pipeline,
             deals,

@@ -65,7 +65,7 @@ pub fn StorageHealth() -> impl IntoView {
                         </label>
                     </p>
                     <meter id="storage-meter" min="0" max=QUOTA_UNITS.to_string() value=ours.to_string()
-                        low=(QUOTA_UNITS as f64 * 0.6).to_string() high=(QUOTA_UNITS as f64 * WARN_AT).to_string()
+                        low=intl::plain(QUOTA_UNITS as f64 * 0.6) high=intl::plain(QUOTA_UNITS as f64 * WARN_AT)
                         optimum="0"></meter>
                     {(total > ours).then(|| view! {
                         <p class="hint">{tf(lang.get(), "health.others", &[("others", &megabytes(total - ours))])}</p>

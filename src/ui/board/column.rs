@@ -136,7 +136,10 @@ pub fn Column(
             let gap = web_sys::window()
                 .and_then(|w| w.get_computed_style(&list).ok().flatten())
                 .and_then(|style| style.get_property_value("row-gap").ok())
-                .and_then(|gap| gap.trim_end_matches("px").parse::<f64>().ok())
+                // The browser's parseFloat, not str::parse::<f64>: Rust's float parser and
+                // its tables are about 14 KB of wasm. The value is "normal" or "12px".
+                .map(|gap| js_sys::parse_float(gap.trim_end_matches("px")))
+                .filter(|gap| gap.is_finite())
                 .unwrap_or(0.0);
             let height = f64::from(card.offset_height());
             if height > 0.0 {
@@ -226,10 +229,13 @@ pub fn Column(
                 class="cards"
                 node_ref=list_ref
                 aria-labelledby=format!("stage-{}", sid.get_value())
-                style:padding-top=move || format!("{}px", range.get().0 as f64 * pitch.get())
+                style:padding-top=move || format!("{}px", crate::ui::intl::plain(range.get().0 as f64 * pitch.get()))
                 style:padding-bottom=move || {
                     let (_, last) = range.get();
-                    format!("{}px", cards.with(Vec::len).saturating_sub(last) as f64 * pitch.get())
+                    format!(
+                        "{}px",
+                        crate::ui::intl::plain(cards.with(Vec::len).saturating_sub(last) as f64 * pitch.get())
+                    )
                 }
             >
                 <For

@@ -73,7 +73,7 @@ impl MenuAt {
 }
 
 fn px(v: Option<f64>) -> String {
-    v.map(|v| format!("{v}px"))
+    v.map(|v| format!("{}px", crate::ui::intl::plain(v)))
         .unwrap_or_else(|| "auto".to_string())
 }
 
@@ -170,7 +170,7 @@ fn MenuPanel(at: MenuAt) -> impl IntoView {
         <div class="menu-backdrop" on:click=move |_| close(true)></div>
         <div class="card-menu" role="menu" node_ref=menu_ref
             aria-label=move || tf(lang.get(), "card.actions_label", &[("deal", &title)])
-            style:top=px(at.top) style:bottom=px(at.bottom) style:right=format!("{}px", at.right)
+            style:top=px(at.top) style:bottom=px(at.bottom) style:right=format!("{}px", crate::ui::intl::plain(at.right))
             on:keydown=on_keydown>
             <button type="button" role="menuitem" tabindex="-1" on:click=edit>
                 {move || t(lang.get(), "card.edit")}

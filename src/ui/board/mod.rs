@@ -112,10 +112,10 @@ pub fn Board() -> impl IntoView {
         </div>
         <StageTabs stage_ids=stage_ids pipeline_id=pipeline_id shown=shown/>
         <div class="board" aria-label=move || t(lang.get(), "board.label") role="region">
-            <For each=move || stage_ids.get() key=|id| id.clone() let(stage_id)>
+            {for_each_stage(stage_ids, move |stage_id| view! {
                 <Column pipeline_id=pipeline_id.get_untracked() stage_id=stage_id.clone()
                     shown=Signal::derive(move || shown.get().as_ref() == Some(&stage_id))/>
-            </For>
+            }.into_any())}
         </div>
         <menu::CardMenu/>
         <menu::DropZones/>
@@ -163,37 +163,53 @@ fn StageTabs(
     view! {
         <div class="stage-tabs" role="tablist" aria-label=move || t(lang.get(), "board.stage_tabs")
             on:keydown=on_keydown>
-            <For each=move || stage_ids.get() key=|id| id.clone() let(stage_id)>
-                {
-                    let id = StoredValue::new(stage_id.clone());
-                    let version = ctx.column_version(&stage_id);
-                    let name = move || {
-                        let pid = pipeline_id.get();
-                        ctx.ws.with(|ws| {
-                            ws.pipeline(&pid)
-                                .and_then(|p| p.stage(&id.get_value()))
-                                .map(|s| s.name.clone())
-                                .unwrap_or_default()
-                        })
-                    };
-                    let count = move || {
-                        version.track();
-                        ctx.columns.with_value(|c| c.column(&id.get_value()).len())
-                    };
-                    let selected = move || shown.get().as_ref() == Some(&id.get_value());
-                    view! {
-                        <button type="button" role="tab" id=format!("tab-{stage_id}")
-                            aria-controls=format!("column-{stage_id}")
-                            aria-selected=move || selected().to_string()
-                            tabindex=move || if selected() { "0" } else { "-1" }
-                            on:click=move |_| choose(id.get_value(), false)>
-                            {name}" "<span class="tab-count">{count}</span>
-                        </button>
-                    }
+            {for_each_stage(stage_ids, move |stage_id| {
+                let id = StoredValue::new(stage_id.clone());
+                let version = ctx.column_version(&stage_id);
+                let name = move || {
+                    let pid = pipeline_id.get();
+                    ctx.ws.with(|ws| {
+                        ws.pipeline(&pid)
+                            .and_then(|p| p.stage(&id.get_value()))
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default()
+                    })
+                };
+                let count = move || {
+                    version.track();
+                    ctx.columns.with_value(|c| c.column(&id.get_value()).len())
+                };
+                let selected = move || shown.get().as_ref() == Some(&id.get_value());
+                view! {
+                    <button type="button" role="tab" id=format!("tab-{stage_id}")
+                        aria-controls=format!("column-{stage_id}")
+                        aria-selected=move || selected().to_string()
+                        tabindex=move || if selected() { "0" } else { "-1" }
+                        on:click=move |_| choose(id.get_value(), false)>
+                        {name}" "<span class="tab-count">{count}</span>
+                    </button>
                 }
-            </For>
+                .into_any()
+            })}
         </div>
     }
+}
+
+/// One `<For>` over a pipeline's stage ids, keyed by id, shared by the board's columns, its
+/// stage tabs and the settings' stage rows: each `<For>` with its own closures is compiled
+/// anew (several KB of wasm), so the three take one, with the child view boxed.
+pub fn for_each_stage(
+    stage_ids: Memo<Vec<StageId>>,
+    child: impl Fn(StageId) -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    let child: std::sync::Arc<dyn Fn(StageId) -> AnyView + Send + Sync> =
+        std::sync::Arc::new(child);
+    view! {
+        <For each=move || stage_ids.get() key=|id| id.clone() let(stage_id)>
+            {child(stage_id)}
+        </For>
+    }
+    .into_any()
 }
 
 /// "kr 10 000 (weighted kr 2 500) · € 300 (weighted € 30)", per currency, never summed.

@@ -156,7 +156,7 @@ fn forecast_chart(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
                 class="forecast-chart"
                 role="img"
                 aria-label=summary
-                viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")
+                viewBox=format!("0 0 {} {}", intl::plain(CHART_WIDTH), intl::plain(CHART_HEIGHT))
                 preserveAspectRatio="xMidYMid meet"
             >
                 <title>{title_text}</title>
@@ -172,9 +172,9 @@ fn forecast_chart(lang: Lang, chart: &ForecastChart<'_>) -> impl IntoView {
                 <line
                     class="chart-axis"
                     x1="0"
-                    x2=format!("{CHART_WIDTH}")
-                    y1=format!("{BASELINE:.2}")
-                    y2=format!("{BASELINE:.2}")
+                    x2=intl::plain(CHART_WIDTH)
+                    y1=intl::fixed(BASELINE, 2)
+                    y2=intl::fixed(BASELINE, 2)
                 />
             </svg>
             {forecast_table(lang, chart)}
@@ -188,8 +188,8 @@ fn month_bar(lang: Lang, bar: &MonthBar<'_>, hatch_id: &str) -> impl IntoView {
             <text
                 class="chart-label"
                 class:chart-label-alternate=label.alternate
-                x=format!("{:.2}", label.x)
-                y=format!("{LABEL_Y:.2}")
+                x=intl::fixed(label.x, 2)
+                y=intl::fixed(LABEL_Y, 2)
                 text-anchor=label.anchor.as_str()
             >
                 {intl::month(lang, bar.row.month)}
@@ -199,18 +199,18 @@ fn month_bar(lang: Lang, bar: &MonthBar<'_>, hatch_id: &str) -> impl IntoView {
     view! {
         <rect
             class="bar-won"
-            x=format!("{:.2}", bar.x)
-            y=format!("{:.2}", bar.won.y)
-            width=format!("{:.2}", bar.width)
-            height=format!("{:.2}", bar.won.height)
+            x=intl::fixed(bar.x, 2)
+            y=intl::fixed(bar.won.y, 2)
+            width=intl::fixed(bar.width, 2)
+            height=intl::fixed(bar.won.height, 2)
         />
         <rect
             class="bar-weighted"
             fill=format!("url(#{hatch_id})")
-            x=format!("{:.2}", bar.x)
-            y=format!("{:.2}", bar.weighted.y)
-            width=format!("{:.2}", bar.width)
-            height=format!("{:.2}", bar.weighted.height)
+            x=intl::fixed(bar.x, 2)
+            y=intl::fixed(bar.weighted.y, 2)
+            width=intl::fixed(bar.width, 2)
+            height=intl::fixed(bar.weighted.height, 2)
         />
         {label}
     }

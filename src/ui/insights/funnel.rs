@@ -32,7 +32,7 @@ pub fn funnel_body(lang: Lang, report: &Report) -> AnyView {
                 <div class="funnel-row">
                     <span class="funnel-stage">{report.stage_name(&stage.stage_id)}</span>
                     <span class="funnel-track">
-                        <span class="funnel-bar" style:width=format!("{width:.2}%")></span>
+                        <span class="funnel-bar" style:width=format!("{}%", crate::ui::intl::fixed(width, 2))></span>
                     </span>
                     <span class="funnel-count">{count(lang, stage.n_entered)}</span>
                 </div>

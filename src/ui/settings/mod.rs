@@ -56,9 +56,9 @@ pub fn PipelineSettings() -> impl IntoView {
             <h3>{move || t(lang.get(), "settings.stages")}</h3>
             <p class="hint">{move || t(lang.get(), "settings.stages_hint")}</p>
             <ol class="stage-list">
-                <For each=move || stage_ids.get() key=|id| id.clone() let(stage_id)>
-                    <StageRow pipeline_id=pid.get_value() stage_id=stage_id/>
-                </For>
+                {super::board::for_each_stage(stage_ids, move |stage_id| {
+                    view! { <StageRow pipeline_id=pid.get_value() stage_id=stage_id/> }.into_any()
+                })}
             </ol>
             <button type="button" on:click=add_stage>{move || t(lang.get(), "settings.add_stage")}</button>
 
