@@ -55,9 +55,10 @@ pub struct Ctx {
     baseline: StoredValue<Option<Baseline>>,
     /// What can be undone and redone.
     pub history: RwSignal<History>,
-    /// The last change was recorded in this turn of the event loop: the next announcement
-    /// names it.
-    fresh_change: StoredValue<bool>,
+    /// A change not yet recorded for undo: what it did is worked out just after it is
+    /// stored (`record_change`), off the path from the key to storage. `Some(name)`
+    /// once the change's own announcement has named it.
+    unrecorded: StoredValue<Option<Option<String>>>,
     /// The message after a change, with its Undo (or Redo) button.
     pub toast: RwSignal<Option<Toast>>,
     /// The loaded deals still to check by the import's rules (see `codec::load_unchecked`),
@@ -141,7 +142,7 @@ impl Ctx {
             reveal: RwSignal::new(None),
             baseline: StoredValue::new(None),
             history: RwSignal::new(History::default()),
-            fresh_change: StoredValue::new(false),
+            unrecorded: StoredValue::new(None),
             toast: RwSignal::new(None),
             unchecked: StoredValue::new(None),
             skip_save: StoredValue::new(false),
@@ -242,6 +243,8 @@ impl Ctx {
     /// the same rules as loading (`codec::adopt`).
     fn adopt_stored(self, key: &str, stored: Option<String>) {
         self.ensure_checked(true);
+        // Our own last change is recorded as ours before another tab's comes in.
+        self.record_change();
         let lang = self.lang.get_untracked();
         let mut adopted = codec::Adopted::Unchanged;
         self.ws.maybe_update(|ws| {
@@ -299,19 +302,29 @@ impl Ctx {
     ) -> Result<T, DomainError> {
         self.ensure_checked(false);
         self.ensure_baseline();
+        self.record_change();
         let result = self.run(op);
         if result.is_ok() {
-            if let Some(change) = self.advance_baseline() {
-                let label = t(self.lang.get_untracked(), "undo.change").to_string();
-                self.history.update(|h| h.record(change, label.clone()));
-                self.show_toast(label, false);
-                self.fresh_change.set_value(true);
-                request_animation_frame(move || {
-                    self.fresh_change.try_set_value(false);
-                });
-            }
+            self.unrecorded.set_value(Some(None));
+            // Queued behind the effects the change woke (the column index, the save), so
+            // the key-to-stored path does not wait for it.
+            leptos::task::spawn_local(async move { self.record_change() });
         }
         result
+    }
+
+    /// Records the last change for undo, named by its announcement if it made one, and
+    /// shows its message. Anything that must see the history as it is calls this first.
+    fn record_change(self) {
+        let Some(name) = self.unrecorded.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        if let Some(change) = self.advance_baseline() {
+            let label =
+                name.unwrap_or_else(|| t(self.lang.get_untracked(), "undo.change").to_string());
+            self.history.update(|h| h.record(change, label.clone()));
+            self.show_toast(label, false);
+        }
     }
 
     /// Runs a rule on the workspace, recording nothing.
@@ -378,11 +391,12 @@ impl Ctx {
     }
 
     pub fn announce(self, text: String) {
-        if self.fresh_change.get_value() {
-            self.fresh_change.set_value(false);
-            self.history.update(|h| h.name_last(text.clone()));
-            self.show_toast(text.clone(), false);
-        }
+        // The change just made, not yet recorded, is named by this sentence.
+        self.unrecorded.update_value(|pending| {
+            if let Some(name @ None) = pending {
+                *name = Some(text.clone());
+            }
+        });
         self.announcement.set(text);
     }
 
@@ -420,6 +434,7 @@ impl Ctx {
             self.notice.set(Some(recovery_text(lang, &recovery)));
         }
         // Not a change of the user's: the undo baseline takes it in silently.
+        self.record_change();
         let _ = self.advance_baseline();
     }
 
@@ -471,6 +486,7 @@ impl Ctx {
     }
 
     fn step(self, redo: bool) {
+        self.record_change();
         let lang = self.lang.get_untracked();
         let entry = self.history.with_untracked(|h| {
             if redo {
