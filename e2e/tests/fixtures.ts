@@ -411,3 +411,23 @@ export async function expectRoundTrip(page: Page, browser: Browser): Promise<Bac
   }
   return first.file;
 }
+
+// ---- Accessibility ----
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Every violation of axe-core's default rules (WCAG 2.0 and 2.1 A and AA, and its
+ * best-practice rules) on the page as it is now: one line per rule, with the elements.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    if (result.passes.length === 0) throw new Error('axe-core checked nothing');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return result.violations.map((v: any) => `${v.id} (${v.help}): ${v.nodes.map((n: any) => n.target.join(' ')).join(' | ')}`);
+  });
+}

@@ -2,11 +2,8 @@
 // which is remembered; and axe-core (all its default rules: WCAG 2.0/2.1 A and AA, colour
 // contrast among them, and its best practices) finds nothing on any screen, in either scheme
 // or language.
-import * as fs from 'node:fs';
-import { test, expect, open, reload, download } from './fixtures';
+import { test, expect, open, reload, download, axeViolations } from './fixtures';
 import type { Page } from '@playwright/test';
-
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 function background(page: Page) {
   return page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
@@ -59,22 +56,6 @@ const LANGS = {
   en: { button: 'English', insights: 'Insights', backups: 'Backups', settings: 'Pipeline settings' },
   nb: { button: 'Norsk', insights: 'Innsikt', backups: 'Sikkerhetskopi', settings: 'Innstillinger for pipeline' },
 } as const;
-
-/**
- * Every violation of axe-core's default rules (WCAG 2.0 and 2.1 A and AA, and its
- * best-practice rules) on the page as it is now: one line per rule, with the elements.
- */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const axe = (window as any).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    if (result.passes.length === 0) throw new Error('axe-core checked nothing');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return result.violations.map((v: any) => `${v.id} (${v.help}): ${v.nodes.map((n: any) => n.target.join(' ')).join(' | ')}`);
-  });
-}
 
 // One test per scheme and language, each walking every screen. The two palettes of each
 // scheme are separate blocks in main.css (the system's, and the user's pick): English takes

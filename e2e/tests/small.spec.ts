@@ -1,23 +1,7 @@
 // A 390 px phone: one stage at a time with stage tabs, quick add at hand, and no sideways
 // scrolling of the page on any screen.
-import { test, expect, open, createPipeline, column, quickAdd, card, cardTitles, announcement } from './fixtures';
+import { test, expect, open, createPipeline, column, quickAdd, card, cardTitles, announcement, axeViolations } from './fixtures';
 import type { Page } from '@playwright/test';
-import * as fs from 'fs';
-
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Violations of axe-core's default rules on the page as it is now. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    if (result.passes.length === 0) throw new Error('axe-core checked nothing');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(' | ')}`);
-  });
-}
-
 test.use({ viewport: { width: 390, height: 844 } });
 
 const STARTUP = ['Lead generation', 'Qualification', 'Demonstration', 'Negotiation', 'Closing'];
