@@ -41,11 +41,15 @@ test('a picked scheme is on the page before anything is drawn: no light flash fo
   await page.emulateMedia({ colorScheme: 'light' });
   await open(page);
   await page.getByLabel('Colours', { exact: true }).selectOption({ label: 'Dark' });
+  // The page's own requests (the favicon comes after load) finish before it is reloaded,
+  // or the reload aborts them and the run counts a failed request.
+  await page.waitForLoadState('networkidle');
   await reload(page);
   expect(await page.evaluate(() => (window as unknown as { __themeAtBody: string | null }).__themeAtBody)).toBe('dark');
   expect(await background(page)).toBe('rgb(18, 21, 28)');
   // As the system: nothing is set early, and the system's light scheme shows.
   await page.getByLabel('Colours', { exact: true }).selectOption({ label: 'As the system' });
+  await page.waitForLoadState('networkidle');
   await reload(page);
   expect(await page.evaluate(() => (window as unknown as { __themeAtBody: string | null }).__themeAtBody)).toBeNull();
   expect(await background(page)).toBe('rgb(245, 246, 248)');
