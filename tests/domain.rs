@@ -2046,7 +2046,7 @@ mod undo {
 
 mod instants {
     use chrono::{DateTime, Utc};
-    use pipewright::domain::model::instant::parse_utc;
+    use pipewright::domain::model::instant::{parse_utc, write_utc};
     use proptest::prelude::*;
 
     /// What chrono makes of `text`, as the app read it before.
@@ -2084,6 +2084,68 @@ mod instants {
             "２026-11-30T09:15:00Z",
         ] {
             assert_eq!(parse_utc(text), None, "{text}");
+        }
+    }
+
+    /// chrono's own JSON for `at`: what the app wrote before `write_utc`.
+    fn chrono_writes(at: &DateTime<Utc>) -> String {
+        serde_json::to_string(at).unwrap()
+    }
+
+    #[test]
+    fn the_apps_own_writing_is_chronos() {
+        use chrono::TimeZone;
+        for (secs, nanos) in [
+            (0, 0),
+            (1_796_029_200, 123_000_000),
+            (1_796_029_200, 100_000_000),
+            (1_796_029_200, 123_456_000),
+            (1_796_029_200, 123_456_789),
+            (1_796_029_200, 1),
+            (-62_135_596_800, 0),           // 0001-01-01
+            (253_402_300_799, 999_999_999), // 9999-12-31T23:59:59.999999999
+        ] {
+            let at = Utc.timestamp_opt(secs, nanos).unwrap();
+            let mut buf = [0u8; 30];
+            let ours = write_utc(&at, &mut buf).map(|t| format!("\"{t}\""));
+            assert_eq!(ours.as_deref(), Some(chrono_writes(&at).as_str()));
+            #[derive(serde::Serialize)]
+            struct Wrapped(#[serde(with = "pipewright::domain::model::instant")] DateTime<Utc>);
+            assert_eq!(
+                serde_json::to_string(&Wrapped(at)).unwrap(),
+                chrono_writes(&at)
+            );
+        }
+        // Outside 0–9999, and a leap second: left to chrono, which writes them its own way.
+        let mut buf = [0u8; 30];
+        let far = Utc.timestamp_opt(253_402_300_800, 0).unwrap();
+        assert_eq!(write_utc(&far, &mut buf), None);
+        let leap = chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 1_500_000_000))
+            .unwrap()
+            .and_utc();
+        assert_eq!(write_utc(&leap, &mut buf), None);
+    }
+
+    proptest! {
+        /// Any instant from year 0 to 9999, with any fraction: written exactly as chrono
+        /// writes it, and read back to the same instant.
+        #[test]
+        fn the_direct_writing_is_chronos(
+            secs in -62_167_219_200i64..253_402_300_800,
+            nanos in prop_oneof![
+                Just(0u32),
+                (0u32..1_000).prop_map(|n| n * 1_000_000),
+                (0u32..1_000_000).prop_map(|n| n * 1_000),
+                0u32..1_000_000_000,
+            ],
+        ) {
+            use chrono::TimeZone;
+            let at = Utc.timestamp_opt(secs, nanos).unwrap();
+            let mut buf = [0u8; 30];
+            let ours = write_utc(&at, &mut buf).map(str::to_string);
+            prop_assert_eq!(ours.as_ref().map(|t| format!("\"{t}\"")), Some(chrono_writes(&at)));
+            prop_assert_eq!(ours.as_deref().and_then(parse_utc), Some(at));
         }
     }
 

@@ -267,7 +267,51 @@ pub mod instant {
     use std::fmt;
 
     pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-        at.serialize(serializer)
+        let mut buf = [0u8; 30];
+        match write_utc(at, &mut buf) {
+            Some(text) => serializer.serialize_str(text),
+            None => at.serialize(serializer),
+        }
+    }
+
+    /// `at` as chrono writes it ("2026-11-30T09:15:00.123Z": 0, 3, 6 or 9 fraction digits,
+    /// as many as it needs), for years 0–9999 and no leap second; `None` leaves the rest to
+    /// chrono. Saving and exporting write thousands of instants; chrono's goes through
+    /// `fmt` and is the slower part of encoding a deal.
+    pub fn write_utc<'a>(at: &DateTime<Utc>, buf: &'a mut [u8; 30]) -> Option<&'a str> {
+        use chrono::{Datelike, Timelike};
+        let year = u32::try_from(at.year()).ok().filter(|y| *y <= 9999)?;
+        let nanos = at.nanosecond();
+        if nanos >= 1_000_000_000 {
+            return None;
+        }
+        let (fraction, digits) = match nanos {
+            0 => (0, 0),
+            n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+            n if n % 1_000 == 0 => (n / 1_000, 6),
+            n => (n, 9),
+        };
+        let mut len = 0;
+        let mut put = |value: u32, digits: u32, after: u8| {
+            for i in (0..digits).rev() {
+                buf[len] = b'0' + ((value / 10u32.pow(i)) % 10) as u8;
+                len += 1;
+            }
+            buf[len] = after;
+            len += 1;
+        };
+        put(year, 4, b'-');
+        put(at.month(), 2, b'-');
+        put(at.day(), 2, b'T');
+        put(at.hour(), 2, b':');
+        put(at.minute(), 2, b':');
+        if digits == 0 {
+            put(at.second(), 2, b'Z');
+        } else {
+            put(at.second(), 2, b'.');
+            put(fraction, digits, b'Z');
+        }
+        std::str::from_utf8(&buf[..len]).ok()
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(

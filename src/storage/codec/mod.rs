@@ -240,9 +240,11 @@ fn checked_meta(
 }
 
 thread_local! {
-    /// Chunks packed by [`store_units`], by their JSON text, for the save that follows
-    /// (an import is measured, then stored: DEFLATE runs once). Taken out when used.
-    static PACKED: std::cell::RefCell<HashMap<String, String>> =
+    /// Chunks packed by [`store_units`], by bucket, with the deals each holds, for the save
+    /// that follows (an import is measured, then stored: each chunk is serialised and
+    /// DEFLATEd once). A plan takes a chunk from here only when its deals are equal, field
+    /// for field, to the ones it would write; taken out when used.
+    static PACKED: std::cell::RefCell<HashMap<u32, (Vec<Deal>, String)>> =
         std::cell::RefCell::new(HashMap::new());
 }
 
@@ -257,13 +259,19 @@ fn chunk_json(deals: &[&Deal]) -> String {
 
 /// One chunk's value: its deals (sorted by id by the caller) as one record, packed.
 pub fn encode_chunk(deals: &[&Deal]) -> String {
-    let json = chunk_json(deals);
+    pack::pack_text(&chunk_json(deals))
+}
+
+/// [`encode_chunk`] for `bucket`, or what [`store_units`] packed for it when that held
+/// exactly these deals.
+fn encode_bucket(bucket: u32, deals: &[&Deal]) -> String {
     PACKED
         .with(|memo| {
-            let mut memo = memo.borrow_mut();
-            (!memo.is_empty()).then(|| memo.remove(&json)).flatten()
+            let (kept, packed) = memo.borrow_mut().remove(&bucket)?;
+            (kept.len() == deals.len() && kept.iter().zip(deals).all(|(a, b)| a == *b))
+                .then_some(packed)
         })
-        .unwrap_or_else(|| pack::pack_text(&json))
+        .unwrap_or_else(|| encode_chunk(deals))
 }
 
 /// The deals of a chunk value, parsed once (not yet checked against the rules).
@@ -887,7 +895,7 @@ fn chunk_write(bucket: u32, deals: &[&Deal], saved: &Saved, changed: Vec<Change>
     ChunkWrite {
         bucket,
         key: chunk_key(bucket),
-        value: encode_chunk(deals),
+        value: encode_bucket(bucket, deals),
         revs: deals.iter().map(|d| (d.id.clone(), d.rev)).collect(),
         base: saved.chunks.get(&bucket).copied(),
         changed,
@@ -1106,10 +1114,10 @@ pub fn store_units(ws: &Workspace, buckets: u32) -> usize {
         encode_meta(&ws.pipelines, &ws.lost_reasons, buckets).as_str(),
     )]);
     for (bucket, deals) in deals_by_bucket(ws, buckets) {
-        let json = chunk_json(&deals);
-        let packed = pack::pack_text(&json);
+        let packed = encode_chunk(&deals);
         total += units([(chunk_key(bucket).as_str(), packed.as_str())]);
-        PACKED.with(|memo| memo.borrow_mut().insert(json, packed));
+        let kept = deals.into_iter().cloned().collect();
+        PACKED.with(|memo| memo.borrow_mut().insert(bucket, (kept, packed)));
     }
     total
 }
