@@ -21,4 +21,7 @@ pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 #[cfg(target_arch = "wasm32")]
 pub fn mount() {
     leptos::mount::mount_to_body(ui::App);
+    // The app's board is in the page now and is drawn in the next frame: the picture of
+    // it drawn while the app loaded comes down in that same frame.
+    leptos::prelude::request_animation_frame(ui::picture::take_down);
 }

@@ -19,20 +19,8 @@ import {
   openBackups,
   exportBackup,
   reload,
+  recordViolations,
 } from './fixtures';
-
-/** Every `securitypolicyviolation` in every document `page` loads, reloads included. */
-async function recordViolations(page: Page): Promise<string[]> {
-  const violations: string[] = [];
-  await page.exposeFunction('__pwViolation', (text: string) => violations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (window as any).__pwViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}: ${e.sample}`);
-    });
-  });
-  return violations;
-}
 
 function policyOf(page: Page) {
   return page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');

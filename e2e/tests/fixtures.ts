@@ -61,10 +61,19 @@ export const test = base.extend<{ cleanRun: void }>({
 
 export { expect };
 
+/**
+ * Waits until the app has mounted: its header is there and the picture of the board drawn
+ * while it loaded (assets/picture.js) has come down.
+ */
+export async function mounted(page: Page) {
+  await expect(page.locator('.app header h1').first()).toHaveText('Pipewright');
+  await expect(page.locator('#pw-picture')).toHaveCount(0);
+}
+
 /** Opens the app and waits until it has mounted. */
 export async function open(page: Page) {
   await page.goto('./');
-  await expect(page.locator('header h1')).toHaveText('Pipewright');
+  await mounted(page);
 }
 
 /** Creates a pipeline from the gallery: `template` is the English template name. */
@@ -98,8 +107,11 @@ export function card(page: Page, title: string) {
 
 /** Reloads the page and waits until the app has mounted again. */
 export async function reload(page: Page) {
+  // The page's own requests finish first: a reload would abort one still under way (the
+  // favicon, fetched last), and every aborted request fails the run.
+  await page.waitForLoadState('networkidle');
   await page.reload();
-  await expect(page.locator('header h1')).toHaveText('Pipewright');
+  await mounted(page);
 }
 
 /** The board region (its accessible name is "Board" in English). */
@@ -430,4 +442,17 @@ export async function axeViolations(page: Page): Promise<string[]> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return result.violations.map((v: any) => `${v.id} (${v.help}): ${v.nodes.map((n: any) => n.target.join(' ')).join(' | ')}`);
   });
+}
+
+/** Every `securitypolicyviolation` in every document `page` loads, reloads included. */
+export async function recordViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  await page.exposeFunction('__pwViolation', (text: string) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (window as any).__pwViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}: ${e.sample}`);
+    });
+  });
+  return violations;
 }

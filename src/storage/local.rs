@@ -49,7 +49,22 @@ pub fn get(key: &str) -> Result<Option<String>, StorageError> {
 }
 
 pub fn set(key: &str, value: &str) -> Result<(), StorageError> {
-    storage()?.set_item(key, value).map_err(js_error)
+    let storage = storage()?;
+    match storage.set_item(key, value).map_err(js_error) {
+        // The picture of the board (`ui::picture`) is not data: it gives way to any write.
+        Err(StorageError::Quota)
+            if key != codec::PICTURE_KEY
+                && storage
+                    .get_item(codec::PICTURE_KEY)
+                    .ok()
+                    .flatten()
+                    .is_some() =>
+        {
+            storage.remove_item(codec::PICTURE_KEY).map_err(js_error)?;
+            storage.set_item(key, value).map_err(js_error)
+        }
+        result => result,
+    }
 }
 
 pub fn remove(key: &str) -> Result<(), StorageError> {
@@ -65,7 +80,10 @@ pub fn entries() -> Result<Vec<(String, String)>, StorageError> {
         let Some(key) = storage.key(idx).map_err(js_error)? else {
             continue;
         };
-        if !key.starts_with(PREFIX) || key.starts_with(UNREADABLE_PREFIX) {
+        if !key.starts_with(PREFIX)
+            || key.starts_with(UNREADABLE_PREFIX)
+            || key == codec::PICTURE_KEY
+        {
             continue;
         }
         if let Some(value) = storage.get_item(&key).map_err(js_error)? {
@@ -360,6 +378,10 @@ pub fn used_units(counted: impl Fn(&str) -> bool) -> Result<(usize, usize), Stor
         let Some(key) = storage.key(idx).map_err(js_error)? else {
             continue;
         };
+        // The picture of the board gives way to any write (see `set`): not counted.
+        if key == codec::PICTURE_KEY {
+            continue;
+        }
         let value = js_sys::Reflect::get(&storage, &wasm_bindgen::JsValue::from_str(&key))
             .ok()
             .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())

@@ -11,6 +11,7 @@ mod gallery;
 mod insights;
 pub mod intl;
 mod messages;
+pub(crate) mod picture;
 mod settings;
 mod state;
 mod theme;
@@ -28,6 +29,7 @@ use state::Screen;
 pub fn App() -> impl IntoView {
     let ctx = Ctx::start();
     provide_context(ctx);
+    picture::install(ctx);
     provide_context(backup::Backups::start(ctx));
     let lang = ctx.lang;
     // A memo, so the screen is rebuilt only when a pipeline appears or goes, not on every

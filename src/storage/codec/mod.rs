@@ -30,6 +30,9 @@ pub const CHUNK_PREFIX: &str = "pipewright.deals.";
 pub const LANG_KEY: &str = "pipewright.lang";
 pub const THEME_KEY: &str = "pipewright.theme";
 pub const LAST_BACKUP_KEY: &str = "pipewright.last-backup";
+/// The board as the user left it, drawn while the app loads (`ui::picture`): not data, and
+/// the first thing to go when a write needs room.
+pub const PICTURE_KEY: &str = "pipewright.picture";
 /// An unreadable value of key K is kept, untouched, under this prefix + K.
 pub const UNREADABLE_PREFIX: &str = "pipewright.unreadable.";
 

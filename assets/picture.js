@@ -1,0 +1,70 @@
+// The board as the user left it, drawn the moment the page opens, while the app's wasm is
+// still loading and reading the deals (src/ui/picture.rs takes it and explains the rules).
+// A picture only: inert (no focus, no clicks, hidden from assistive technology) until the
+// app, once its own board is drawn, takes it away. It is shown only if everything it was
+// drawn from is still as it was: the same stored keys and values, the same day (Overdue
+// and Stale depend on it) and the same window width. A classic script at the top of
+// <body>: it runs before the app's module script, with no inline code for the policy.
+(function () {
+  var KEY = 'pipewright.picture';
+  var PREFIX = 'pipewright.';
+  // The colour scheme is applied by theme.js and does not change the picture.
+  var THEME_KEY = 'pipewright.theme';
+
+  // What the picture depends on: every key and value of ours but the picture itself and
+  // the theme (two FNV-1a hashes with different starts, and the length), the UTC day
+  // and the window's width.
+  function stamp() {
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(PREFIX) === 0 && key !== KEY && key !== THEME_KEY) keys.push(key);
+    }
+    keys.sort();
+    var a = 0x811c9dc5, b = 0x01000193, n = 0;
+    function mix(text) {
+      for (var j = 0; j < text.length; j++) {
+        var c = text.charCodeAt(j);
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x01000193) + 0x9e3779b9;
+      }
+      n += text.length + 1;
+      a = Math.imul(a ^ 0xffff, 0x01000193);
+    }
+    for (var k = 0; k < keys.length; k++) {
+      mix(keys[k]);
+      mix(localStorage.getItem(keys[k]) || '');
+    }
+    var day = new Date().toISOString().slice(0, 10);
+    return [1, day, window.innerWidth, n, (a >>> 0).toString(36), (b >>> 0).toString(36)].join('|');
+  }
+  // The app asks for the same stamp when it stores a picture.
+  window.pipewrightPictureStamp = stamp;
+
+  try {
+    var raw = localStorage.getItem(KEY);
+    if (!raw) return;
+    var picture = JSON.parse(raw);
+    if (!picture || typeof picture.html !== 'string' || picture.stamp !== stamp()) return;
+    var holder = document.createElement('div');
+    holder.id = 'pw-picture';
+    holder.setAttribute('inert', '');
+    holder.setAttribute('aria-hidden', 'true');
+    holder.innerHTML = picture.html;
+    // Style attributes were stored aside (the policy allows no inline style in markup);
+    // set through the DOM, which it allows.
+    var styled = holder.querySelectorAll('[data-pw-style]');
+    for (var s = 0; s < styled.length; s++) {
+      styled[s].style.cssText = styled[s].getAttribute('data-pw-style');
+      styled[s].removeAttribute('data-pw-style');
+    }
+    document.body.insertBefore(holder, document.body.firstChild);
+    // Should the app never start (it failed to load), the picture does not stay up
+    // pretending to be a board.
+    setTimeout(function () {
+      if (holder.parentNode) holder.parentNode.removeChild(holder);
+    }, 20000);
+  } catch (e) {
+    // No storage, or a damaged picture: the app starts as it would without one.
+  }
+})();
