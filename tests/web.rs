@@ -300,6 +300,47 @@ fn a_full_quota_is_reported_and_nothing_stored_changes() {
     clear();
 }
 
+#[wasm_bindgen_test]
+fn the_picture_of_the_board_gives_way_to_a_write_that_needs_its_room() {
+    clear();
+    let ws = sample_workspace();
+    let mut saved = save_first(&ws);
+    let filler_keys = fill_quota();
+    // Room for a picture of 100,000 units made, and the picture stored in it.
+    for key in filler_keys
+        .iter()
+        .filter(|k| k.starts_with("filler.small"))
+        .take(100)
+    {
+        local::remove(key).unwrap();
+    }
+    local::set(codec::PICTURE_KEY, &"p".repeat(100_000)).unwrap();
+    // The picture is not counted as used: a write may take its room.
+    let (total_with, _) = local::used_units(|_| true).unwrap();
+    local::remove(codec::PICTURE_KEY).unwrap();
+    let (total_without, _) = local::used_units(|_| true).unwrap();
+    assert_eq!(total_with, total_without);
+    local::set(codec::PICTURE_KEY, &"p".repeat(100_000)).unwrap();
+    // A change that does not fit beside the picture: the picture goes, the change is stored.
+    let mut bigger = ws.clone();
+    bigger.deals[0].notes = noise(60_000);
+    bigger.deals[0].rev += 1;
+    let report = local::apply(codec::plan(&bigger, &saved), &mut saved);
+    assert!(report.error.is_none(), "{report:?}");
+    assert_eq!(local::get(codec::PICTURE_KEY).unwrap(), None);
+    assert_eq!(
+        stored_deal(&bigger.deals[0].id).as_ref(),
+        Some(&bigger.deals[0])
+    );
+    // Without a picture to give way, a full quota is reported as before.
+    let mut biggest = bigger.clone();
+    biggest.deals[1].notes = noise(300_000);
+    biggest.deals[1].rev += 1;
+    let report = local::apply(codec::plan(&biggest, &saved), &mut saved);
+    assert_eq!(report.error, Some(StorageError::Quota));
+    clear();
+}
+
 /// Another tab writes `deal` into its chunk (the chunk as this tab saved it, otherwise).
 fn other_tab_writes(ws: &Workspace, deal: &Deal) {
     let bucket = codec::bucket_of(&deal.id, BUCKETS);
