@@ -284,7 +284,8 @@ test('@bench the performance table: quota, start, move, import, scroll', async (
   const isChunk = (k: string) => k.startsWith(CHUNK_PREFIX);
   const perDeal1k = units(store1k, isChunk) / 1_000;
   const chunkUnits10k = units(store10k, isChunk);
-  const fixedUnits10k = units(store10k, (k) => !isChunk(k));
+  // The picture of the board gives way to any write that needs its room: not counted.
+  const fixedUnits10k = units(store10k, (k) => !isChunk(k) && k !== PICTURE_KEY);
   const perDeal10k = chunkUnits10k / 10_000;
   const fit = Math.floor((QUOTA_UNITS - fixedUnits10k) / perDeal10k);
   const others = Object.keys(store10k)
@@ -496,7 +497,7 @@ test('@bench the performance table: quota, start, move, import, scroll', async (
     '',
     `quota (>= 20,000 deals)`,
     `  10,000 deals stored by the app: ${int(chunkUnits10k)} units in ${chunkKeys.length} chunks = ${perDeal10k.toFixed(1)} units/deal;` +
-      ` other keys ${int(fixedUnits10k)} units (${others})`,
+      ` other keys ${int(fixedUnits10k)} units (${others}; the picture gives way to data, so it is left out of the room)`,
     `   1,000 deals: ${perDeal1k.toFixed(1)} units/deal`,
     `  deals that fit in ${int(QUOTA_UNITS)} units at ${perDeal10k.toFixed(1)} units/deal: ${int(fit)}`,
     `  20,000 deals imported for real: ${quota20k.accepted ? 'accepted' : `REFUSED (${quota20k.message.replace(/\s+/g, ' ')})`},` +
