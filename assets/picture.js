@@ -10,6 +10,7 @@
   var PREFIX = 'pipewright.';
   // The colour scheme is applied by theme.js and does not change the picture.
   var THEME_KEY = 'pipewright.theme';
+  var LANG_KEY = 'pipewright.lang';
 
   // What the picture depends on: every key and value of ours but the picture itself and
   // the theme (two FNV-1a hashes with different starts, and the length), the UTC day
@@ -41,16 +42,47 @@
   // The app asks for the same stamp when it stores a picture.
   window.pipewrightPictureStamp = stamp;
 
+  // Nothing stored but preferences: a first visit, which the app starts on its gallery.
+  function firstVisit() {
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(PREFIX) === 0 && key !== KEY && key !== THEME_KEY && key !== LANG_KEY) return false;
+    }
+    return true;
+  }
+
+  // The language the app starts in: the one chosen, else the browser's first of nb/nn/no
+  // (Norwegian) or en, else English; as Lang::from_browser_languages in src/i18n/mod.rs.
+  function language() {
+    var chosen = localStorage.getItem(LANG_KEY);
+    if (chosen === 'nb' || chosen === 'en') return chosen;
+    var tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
+    for (var i = 0; i < tags.length; i++) {
+      var primary = String(tags[i]).split(/[-_]/)[0].toLowerCase();
+      if (primary === 'nb' || primary === 'no' || primary === 'nn') return 'nb';
+      if (primary === 'en') return 'en';
+    }
+    return 'en';
+  }
+
   try {
-    var raw = localStorage.getItem(KEY);
-    if (!raw) return;
-    var picture = JSON.parse(raw);
-    if (!picture || typeof picture.html !== 'string' || picture.stamp !== stamp()) return;
     var holder = document.createElement('div');
     holder.id = 'pw-picture';
     holder.setAttribute('inert', '');
     holder.setAttribute('aria-hidden', 'true');
-    holder.innerHTML = picture.html;
+    var raw = localStorage.getItem(KEY);
+    var picture = raw ? JSON.parse(raw) : null;
+    if (picture && typeof picture.html === 'string' && picture.stamp === stamp()) {
+      holder.innerHTML = picture.html;
+    } else if (firstVisit()) {
+      // The gallery as the app draws it on a first visit, put into index.html at build time
+      // (scripts/post_build.py, from assets/first-visit.*.html).
+      var first = document.getElementById('pw-first-visit-' + language());
+      if (!first) return;
+      holder.appendChild(first.content.cloneNode(true));
+    } else {
+      return;
+    }
     // Style attributes were stored aside (the policy allows no inline style in markup);
     // set through the DOM, which it allows.
     var styled = holder.querySelectorAll('[data-pw-style]');

@@ -8,7 +8,8 @@ Trunk runs it after it has written every file to its staging directory
    with its comments. First, so the worker's list below hashes the file that is served;
    the inline module script in index.html is left as Trunk wrote it (its hash is in the
    policy) and still imports the glue's `default` export by name;
-1. puts a Content-Security-Policy <meta> first in the <head> of index.html, with the
+1. puts the first-visit pictures (assets/first-visit.*.html) into <body> as <template>s;
+   then a Content-Security-Policy <meta> first in the <head> of index.html, with the
    SHA-256 of each inline script Trunk wrote (the module script that starts the wasm), so
    the policy always matches the page it is in and allows no other inline code;
 2. writes into sw.js the list of every file of the build (sw.js itself aside), each with
@@ -134,10 +135,37 @@ def seal_worker(staging: Path, serving: bool) -> str:
     return version
 
 
+# The gallery as the app draws it on a first visit, one file per language, made by the
+# e2e run from the app's own picture of it (e2e/tests/picture.spec.ts checks they are
+# current): put into index.html as <template>s that assets/picture.js draws while the app
+# loads.
+FIRST_VISIT = Path(__file__).resolve().parent.parent / "assets"
+FIRST_VISIT_LANGS = ["en", "nb"]
+
+
+def add_first_visit(html: str) -> str:
+    """index.html with the first-visit pictures, as <template>s first in <body>."""
+    templates = []
+    for lang in FIRST_VISIT_LANGS:
+        path = FIRST_VISIT / f"first-visit.{lang}.html"
+        if not path.is_file():
+            fail(f"{path} is missing: PIPEWRIGHT_WRITE_PICTURES=1 make test-e2e writes it")
+        markup = path.read_text(encoding="utf-8").strip()
+        if re.search(r"<script|\son[a-z]+\s*=|\sstyle\s*=", markup, re.I):
+            fail(f"{path.name} has a script, an event handler or a style attribute")
+        templates.append(f'\n    <template id="pw-first-visit-{lang}">{markup}</template>')
+    # The tag on a line of its own (a comment in <head> mentions "<body>").
+    body = re.search(r"^\s*<body[^>]*>", html, re.I | re.M)
+    if not body:
+        fail("index.html has no <body> tag on a line of its own")
+    return html[: body.end()] + "".join(templates) + html[body.end() :]
+
+
 def main() -> None:
     staging = Path(os.environ.get("TRUNK_STAGING_DIR") or fail("TRUNK_STAGING_DIR is not set (run by Trunk)"))
     index = staging / "index.html"
-    html = index.read_text(encoding="utf-8")
+    html = add_first_visit(index.read_text(encoding="utf-8"))
+    index.write_text(html, encoding="utf-8")
     serving = SERVE_MARKER in html
     if os.environ.get("TRUNK_PROFILE") == "release":
         minify_glue(staging)

@@ -27,7 +27,7 @@
 //
 // It works on a board that pages its columns ("Show more") and on a virtualised one.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { test, expect, openBackups, chooseBackupFile, importPreview, backupPanel, CHUNK_PREFIX } from './fixtures';
+import { test, expect, openBackups, chooseBackupFile, importPreview, backupPanel, leaveApp, CHUNK_PREFIX } from './fixtures';
 
 const QUOTA_UNITS = 5_242_880; // Chromium's localStorage quota, UTF-16 units of keys and values
 const COLD_RUNS = 7;
@@ -155,13 +155,7 @@ const PICTURE_KEY = 'pipewright.picture';
  * picture among them.
  */
 async function leaveAndDump(page: Page): Promise<Record<string, string>> {
-  await page.route('**/elsewhere.html', (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>Elsewhere</title></head><body></body></html>',
-    }),
-  );
-  await page.goto('elsewhere.html');
+  await leaveApp(page);
   const store = await dumpStore(page);
   expect(store[PICTURE_KEY], 'a picture of the board stored on leaving').toBeTruthy();
   return store;

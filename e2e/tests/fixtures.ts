@@ -456,3 +456,19 @@ export async function recordViolations(page: Page): Promise<string[]> {
   });
   return violations;
 }
+
+/**
+ * Leaves the app as a user does (its `pagehide` stores the picture of the board) for
+ * another page of the same origin, made up here so it is not the app, where a test can
+ * read or change storage with the app not running.
+ */
+export async function leaveApp(page: Page) {
+  await page.route('**/elsewhere.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      // No favicon request: the page's own icon is empty.
+      body: '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>Elsewhere</title></head><body></body></html>',
+    }),
+  );
+  await page.goto('elsewhere.html');
+}

@@ -2,6 +2,8 @@
 // leaves the board, drawn on the next visit before the app's wasm has even loaded, inert
 // and hidden from assistive technology, then replaced by the app's own board. Drawn only
 // when nothing it shows has changed; never stored for a board a fresh start would not draw.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from '@playwright/test';
 import {
   test,
@@ -12,6 +14,7 @@ import {
   quickAdd,
   column,
   recordViolations,
+  leaveApp,
 } from './fixtures';
 
 const PICTURE_KEY = 'pipewright.picture';
@@ -53,14 +56,7 @@ async function leaveAndReturn(page: Page, meanwhile: () => void = () => {}): Pro
     for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
   });
   await page.unrouteAll();
-  // Another page of the same origin (made up here, so it is not the app).
-  await page.route('**/elsewhere.html', (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      body: '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>Elsewhere</title></head><body></body></html>',
-    }),
-  );
-  await page.goto('elsewhere.html');
+  await leaveApp(page);
   await page.evaluate(meanwhile);
   const release = await holdWasm(page);
   await page.goto('./', { waitUntil: 'domcontentloaded' });
@@ -170,3 +166,50 @@ test('no picture is stored of a board a fresh start would not draw', async ({ pa
   release();
   await mounted(page);
 });
+
+// The first visit: the gallery, drawn from index.html (assets/first-visit.*.html, put in by
+// scripts/post_build.py) before the app loads. Those files are the app's own picture of
+// its first-visit gallery; this test fails when they are out of date, and writes them
+// anew with PIPEWRIGHT_WRITE_PICTURES=1.
+for (const [lang, locale, welcome] of [
+  ['en', 'en-GB', 'Welcome to Pipewright'],
+  ['nb', 'nb-NO', 'Velkommen til Pipewright'],
+] as const) {
+  test(`a first visit in ${lang} is drawn from the page itself before the app loads, as the app draws it`, async ({ browser }) => {
+    // What the app itself stores as the picture of its first-visit gallery when the user
+    // leaves: what the page must draw.
+    const first = await browser.newContext({ locale });
+    let stored: string;
+    try {
+      const page = await first.newPage();
+      await open(page);
+      await expect(page.getByRole('heading', { level: 2, name: welcome })).toBeVisible();
+      await leaveApp(page);
+      stored = await page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? '{}').html as string, PICTURE_KEY);
+    } finally {
+      await first.close();
+    }
+    expect(stored).toContain(welcome);
+    const file = path.join(__dirname, '..', '..', 'assets', `first-visit.${lang}.html`);
+    if (process.env.PIPEWRIGHT_WRITE_PICTURES) fs.writeFileSync(file, `${stored}\n`);
+    expect(fs.readFileSync(file, 'utf8').trim(), `${file} is out of date: run the e2e tests with PIPEWRIGHT_WRITE_PICTURES=1`).toBe(stored);
+
+    // A first visit: drawn from the page before the app runs, then the app's own.
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    try {
+      const release = await holdWasm(page);
+      await page.goto('./', { waitUntil: 'domcontentloaded' });
+      const picture = page.locator('#pw-picture');
+      await expect(picture).toBeVisible();
+      await expect(page.locator('body > .app')).toHaveCount(0);
+      await expect(picture.locator('h2', { hasText: welcome })).toBeVisible();
+      await expect(picture).toHaveAttribute('inert', '');
+      release();
+      await mounted(page);
+      await expect(page.getByRole('heading', { level: 2, name: welcome })).toBeVisible();
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -1,4 +1,5 @@
-//! The board as the user left it, shown the moment the page opens.
+//! The board as the user left it, shown the moment the page opens (and on a first visit,
+//! the gallery: `assets/first-visit.*.html`, made from this same picture).
 //!
 //! Before the app can draw its board, the wasm must load and every stored deal be read:
 //! about half a second at 10,000 deals. So when the page is hidden or left, a picture of
@@ -117,11 +118,11 @@ fn stamp() -> Option<String> {
     function.call0(&window).ok()?.as_string()
 }
 
-/// The markup of the app with its board, as a fresh start would draw it; `None` when the
-/// screen is anything else.
+/// The markup of the app with its board (or its gallery, with no pipeline), as a fresh
+/// start would draw it; `None` when the screen is anything else.
 fn picture(ctx: Ctx) -> Option<String> {
+    // The board screen: the board, or the gallery when there is no pipeline (a first visit).
     let fresh = ctx.screen.get_untracked() == Screen::Board
-        && untrack(|| ctx.current_pipeline_id()).is_some()
         && ctx.query.with_untracked(String::is_empty)
         && ctx.editing.with_untracked(Option::is_none)
         && ctx.losing.with_untracked(Option::is_none)
@@ -131,7 +132,6 @@ fn picture(ctx: Ctx) -> Option<String> {
     }
     let document = document()?;
     let app = document.query_selector(".app").ok()??;
-    app.query_selector(".board").ok()??;
     let at_top = all(&app, "section.column")
         .iter()
         .all(|c| c.scroll_top() == 0)
