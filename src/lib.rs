@@ -17,9 +17,19 @@ pub mod ui;
 /// The app's version, written into backups.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`: at once, or, when a picture of the board is up
+/// (`ui::picture`), once the browser has painted it.
 #[cfg(target_arch = "wasm32")]
 pub fn mount() {
+    if ui::picture::is_up() {
+        ui::picture::after_painted(start);
+    } else {
+        start();
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn start() {
     leptos::mount::mount_to_body(ui::App);
     // The app's board is in the page now and is drawn in the next frame: the picture of
     // it drawn while the app loaded comes down in that same frame.

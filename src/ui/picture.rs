@@ -41,6 +41,28 @@ const MAX_UNITS: usize = 400_000;
 const LEFT_OUT: &str =
     ".toast, [role=status], [role=menu], .drop-zones, dialog, .banners, .skip-link";
 
+/// Whether a picture is up, drawn by `picture.js` before the app started.
+pub fn is_up() -> bool {
+    document().is_some_and(|d| d.get_element_by_id(HOLDER_ID).is_some())
+}
+
+/// Runs `start` once the browser has painted the picture: the app's start (reading every
+/// deal, drawing the board) takes the page for up to half a second, and a picture only
+/// drawn, never painted, before it would have been no use (the wasm is often ready before
+/// the page's first paint). After the next frame, or after 100 ms should frames not come
+/// (a page opened in the background).
+pub fn after_painted(start: fn()) {
+    let started = Rc::new(Cell::new(false));
+    let once = move || {
+        if !started.replace(true) {
+            start();
+        }
+    };
+    let after_frame = once.clone();
+    request_animation_frame(move || set_timeout(after_frame, std::time::Duration::ZERO));
+    set_timeout(once, std::time::Duration::from_millis(100));
+}
+
 /// Takes the picture down once the app's board is drawn, and forgets the stored copy.
 pub fn take_down() {
     if let Some(holder) = document().and_then(|d| d.get_element_by_id(HOLDER_ID)) {
