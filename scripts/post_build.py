@@ -63,26 +63,33 @@ def sha256_b64(data: bytes) -> str:
 TERSER = Path(__file__).resolve().parent.parent / "tools" / "node_modules" / ".bin" / "terser"
 
 
-def minify_glue(staging: Path) -> None:
-    """Minifies each JS file of the build but sw.js (an ES module: wasm-bindgen's glue)."""
+def minify(path: Path, module: bool) -> None:
+    """Minifies one JS file in place with terser."""
     if not TERSER.is_file():
         fail(f"{TERSER} is missing: run scripts/setup.sh build")
+    before = path.stat().st_size
+    # --module: strict mode, top-level names may be mangled, exports keep their names.
+    # Classes keep their names (wasm-bindgen's debug strings show them).
+    run = subprocess.run(
+        [str(TERSER), str(path)] + (["--module"] if module else [])
+        + ["--ecma", "2020", "--compress", "passes=2", "--mangle", "--keep-classnames", "--output", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode != 0:
+        fail(f"terser failed on {path.name}: {run.stderr.strip()}")
+    print(f"post_build: minified {path.name}: {before:,} to {path.stat().st_size:,} bytes")
+
+
+def minify_glue(staging: Path) -> None:
+    """Minifies each JS file of the build but sw.js (minified last, once its file list is
+    written): wasm-bindgen's glue (an ES module), theme.js and picture.js (classic scripts
+    whose top level holds nothing another script uses)."""
     scripts = [p for p in sorted(staging.glob("*.js")) if p.name != "sw.js"]
     if not scripts:
         fail("no JS glue found in the build: has Trunk's output changed?")
     for path in scripts:
-        before = path.stat().st_size
-        # --module: strict mode, top-level names may be mangled, exports keep their names.
-        # Classes keep their names (wasm-bindgen's debug strings show them).
-        run = subprocess.run(
-            [str(TERSER), str(path), "--module", "--ecma", "2020", "--compress", "passes=2", "--mangle",
-             "--keep-classnames", "--output", str(path)],
-            capture_output=True,
-            text=True,
-        )
-        if run.returncode != 0:
-            fail(f"terser failed on {path.name}: {run.stderr.strip()}")
-        print(f"post_build: minified {path.name}: {before:,} to {path.stat().st_size:,} bytes")
+        minify(path, module=True)
 
 
 def seal_html(html: str) -> "tuple[str, str]":
@@ -177,6 +184,9 @@ def main() -> None:
         print(f"post_build: Content-Security-Policy: {policy}")
     version = seal_worker(staging, serving)
     print(f"post_build: service worker version {version}")
+    if os.environ.get("TRUNK_PROFILE") == "release":
+        # A classic worker script: its top-level names stay (the worker's own scope).
+        minify(staging / "sw.js", module=False)
 
 
 if __name__ == "__main__":

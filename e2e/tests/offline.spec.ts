@@ -92,8 +92,9 @@ test('a new release waits: "A new version is ready" shows beside an open edit, a
     await dialog.getByLabel('Organisation', { exact: true }).fill('Not saved yet');
 
     const worker = path.join(copy, 'sw.js');
-    const next = fs.readFileSync(worker, 'utf8').replace(/^const VERSION = '([0-9a-f]+)';$/m, "const VERSION = 'next-release';");
-    expect(next).toContain("const VERSION = 'next-release';");
+    // sw.js is minified in a release build: `const VERSION="…"`.
+    const next = fs.readFileSync(worker, 'utf8').replace(/const VERSION\s*=\s*["']([0-9a-f]+)["']/, 'const VERSION="next-release"');
+    expect(next).toContain('const VERSION="next-release"');
     fs.writeFileSync(worker, next);
     await page.evaluate(async () => {
       await (await navigator.serviceWorker.getRegistration())!.update();

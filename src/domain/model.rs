@@ -2,6 +2,7 @@
 //! These are plain data; the rules that change them live in `ops.rs`.
 
 use super::money::{Currency, Money};
+use crate::domain::sort::sort_stable_by;
 use crate::i18n::{t, Lang};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -228,7 +229,9 @@ impl Workspace {
                 d.pipeline_id == pipeline_id && d.stage_id == stage_id && d.status.is_open()
             })
             .collect();
-        deals.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id)));
+        sort_stable_by(&mut deals, |a, b| {
+            a.rank.cmp(&b.rank).then_with(|| a.id.cmp(&b.id))
+        });
         deals
     }
 }

@@ -9,6 +9,7 @@
 use super::ids::DealId;
 use super::model::{Deal, Pipeline, Workspace};
 use super::ops::DomainError;
+use crate::domain::sort::sort_stable_by;
 use std::collections::{HashMap, HashSet};
 
 /// Everything of a workspace that is not a deal: one record in storage.
@@ -86,7 +87,7 @@ impl Baseline {
                 .values()
                 .filter(|d| !now.contains(&d.id))
                 .collect();
-            gone.sort_by(|a, b| a.id.cmp(&b.id));
+            sort_stable_by(&mut gone, |a, b| a.id.cmp(&b.id));
             deals.extend(gone.into_iter().map(|d| (Some(d.clone()), None)));
         }
         for (before, after) in &deals {

@@ -15,6 +15,7 @@
 
 use crate::backup::{check_workspace, DealChecker, ImportError};
 use crate::domain::recovery::{recover, Recovery};
+use crate::domain::sort::sort_stable_by;
 use crate::domain::{Deal, DealId, Pipeline, PipelineId, StageId, Workspace};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -426,7 +427,7 @@ pub fn finish_check(loaded: &mut Loaded, lang: Lang) {
         loaded.recovered = recovered;
     }
     loaded.unreadable.extend(checked.unreadable);
-    loaded.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
+    sort_stable_by(&mut loaded.unreadable, |a, b| a.key.cmp(&b.key));
 }
 
 /// The check loop of [`load`]: recover, check every deal, and while some are refused, take
@@ -593,7 +594,7 @@ fn load_with<'a>(
             &mut Vec::new(),
         );
     }
-    loaded.unreadable.sort_by(|a, b| a.key.cmp(&b.key));
+    sort_stable_by(&mut loaded.unreadable, |a, b| a.key.cmp(&b.key));
     // What is stored in format 2, as this tab now knows it.
     for deal in &loaded.ws.deals {
         if let Some(rev) = chunk_revs.get(&deal.id) {
@@ -681,7 +682,7 @@ fn migration(
     let chunks = by_bucket
         .into_iter()
         .map(|(bucket, (mut list, keys))| {
-            list.sort_by(|a, b| a.id.cmp(&b.id));
+            sort_stable_by(&mut list, |a, b| a.id.cmp(&b.id));
             let changed = changed.remove(&bucket).unwrap_or_default();
             (chunk_write(bucket, &list, &loaded.saved, changed), keys)
         })
@@ -975,13 +976,13 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
         if saved.protected.contains(&key) {
             continue;
         }
-        changed.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_stable_by(&mut changed, |a, b| a.0.cmp(&b.0));
         let placed = changed.iter().all(|(_, _, deal)| {
             deal.as_ref()
                 .is_none_or(|d| stored_stages.contains(&(&d.pipeline_id, &d.stage_id)))
         });
         let mut deals = by_bucket.remove(&bucket).unwrap_or_default();
-        deals.sort_by(|a, b| a.id.cmp(&b.id));
+        sort_stable_by(&mut deals, |a, b| a.id.cmp(&b.id));
         if meta_write.is_none() || placed {
             writes.push(Write::Chunk(chunk_write(bucket, &deals, saved, changed)));
             continue;
@@ -1091,7 +1092,7 @@ fn deals_by_bucket(ws: &Workspace, buckets: u32) -> BTreeMap<u32, Vec<&Deal>> {
             .push(deal);
     }
     for deals in by_bucket.values_mut() {
-        deals.sort_by(|a, b| a.id.cmp(&b.id));
+        sort_stable_by(deals, |a, b| a.id.cmp(&b.id));
     }
     by_bucket
 }
