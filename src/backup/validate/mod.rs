@@ -4,10 +4,10 @@
 
 use super::error::{Expected, ImportError, Owner, Place};
 use super::{Backup, FORMAT_NAME};
+use crate::backup::json::Json;
 use crate::domain::money::Money;
 use crate::domain::ops::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
 use crate::domain::{Contact, Deal, DealStatus, NextStep, Pipeline, Stage, StageChange, Workspace};
-use serde_json::Value;
 use std::collections::HashMap;
 
 mod read;
@@ -25,7 +25,7 @@ struct Index {
     deals: HashMap<String, String>,
 }
 
-pub(crate) fn backup(value: &Value, format_version: u32) -> Result<Backup> {
+pub(crate) fn backup(value: &Json<'_>, format_version: u32) -> Result<Backup> {
     let mut root = Obj::new(value, Place::new(""))?;
     // The raw layer has checked these two already; reading them marks them as known.
     let format = root.string("format")?;
@@ -78,7 +78,7 @@ fn workspace(obj: &mut Obj<'_>) -> Result<Workspace> {
     })
 }
 
-fn pipeline(value: &Value, at: Place, index: &mut Index) -> Result<Pipeline> {
+fn pipeline(value: &Json<'_>, at: Place, index: &mut Index) -> Result<Pipeline> {
     let mut obj = Obj::new(value, at)?;
     let id = obj.id("id")?;
     if let Some(first) = index.pipelines.get(&id) {
@@ -112,7 +112,7 @@ fn pipeline(value: &Value, at: Place, index: &mut Index) -> Result<Pipeline> {
     })
 }
 
-fn stage(value: &Value, at: Place, pipeline_id: &str, index: &mut Index) -> Result<Stage> {
+fn stage(value: &Json<'_>, at: Place, pipeline_id: &str, index: &mut Index) -> Result<Stage> {
     let mut obj = Obj::new(value, at)?;
     let id = obj.id("id")?;
     if let Some((_, first)) = index.stages.get(&id) {
@@ -139,7 +139,7 @@ fn stage(value: &Value, at: Place, pipeline_id: &str, index: &mut Index) -> Resu
     })
 }
 
-fn deal(value: &Value, at: Place, index: &mut Index, pipelines: &[Pipeline]) -> Result<Deal> {
+fn deal(value: &Json<'_>, at: Place, index: &mut Index, pipelines: &[Pipeline]) -> Result<Deal> {
     let mut obj = Obj::new(value, at)?;
     let id = obj.id("id")?;
     if let Some(first) = index.deals.get(&id) {
@@ -262,7 +262,12 @@ fn status(deal_obj: &mut Obj<'_>) -> Result<DealStatus> {
 
 /// A history entry may name a stage that no longer exists: removing a stage keeps the
 /// history of deals that passed through it. It may not name a stage of another pipeline.
-fn stage_change(value: &Value, at: Place, pipeline_id: &str, index: &Index) -> Result<StageChange> {
+fn stage_change(
+    value: &Json<'_>,
+    at: Place,
+    pipeline_id: &str,
+    index: &Index,
+) -> Result<StageChange> {
     let mut obj = Obj::new(value, at)?;
     let from = obj.optional_id("from")?;
     if let Some(from) = &from {
@@ -301,7 +306,8 @@ fn check_history_stage(
 /// Import, loading from storage, the `storage` event and the tests after every rule all
 /// come here, so the app never holds a state its own import would refuse.
 pub fn check_workspace(ws: &Workspace) -> Result<()> {
-    let value = serde_json::to_value(ws).map_err(|_| ImportError::Empty)?;
+    let text = serde_json::to_string(ws).map_err(|_| ImportError::Empty)?;
+    let value = read_own_json(&text)?;
     let mut obj = Obj::new(&value, Place::new("workspace"))?;
     workspace(&mut obj)?;
     obj.finish()
@@ -337,7 +343,8 @@ impl<'a> DealChecker<'a> {
 
     /// Whether `deal` could stand in a workspace with these pipelines.
     pub fn check(&mut self, deal: &Deal) -> Result<()> {
-        let value = serde_json::to_value(deal).map_err(|_| ImportError::Empty)?;
+        let text = serde_json::to_string(deal).map_err(|_| ImportError::Empty)?;
+        let value = read_own_json(&text)?;
         let mut at = Place::new("deal");
         at.owner = owner_of(&value, "title", |id, title| Owner::Deal { id, title });
         let result = self::deal(&value, at, &mut self.index, self.pipelines);
@@ -345,4 +352,11 @@ impl<'a> DealChecker<'a> {
         self.index.deals.remove(deal.id.as_str());
         result.map(|_| ())
     }
+}
+
+/// Reads back JSON this app has just written, for the checks on typed data. The text is
+/// serde_json's own output, so it always reads; `Empty` stands for the impossible, as it
+/// does for a value serde_json could not write.
+fn read_own_json(text: &str) -> Result<Json<'_>> {
+    serde_json::from_str(text).map_err(|_| ImportError::Empty)
 }
