@@ -746,6 +746,20 @@ fn big_objects_and_many_repeated_keys_read_in_one_pass() {
     assert_reads_as_value(&text);
 }
 
+#[test]
+fn objects_of_every_size_up_to_70_fields_read_as_value_reads_them() {
+    // Small objects are searched from the start, large ones by halves; a validator's
+    // object remembers what it read in a mask up to 64 fields, in a vector beyond.
+    for n in 0..=70 {
+        let mut fields: Vec<String> = (0..n)
+            .map(|i| format!("\"k{:02}\":{i}", (i * 37) % 71))
+            .collect();
+        fields.push(format!("\"k{:02}\":\"again\"", (n * 37) % 71));
+        fields.push("\"k00\":null".to_string());
+        assert_reads_as_value(&format!("{{{}}}", fields.join(",")));
+    }
+}
+
 /// A deal in an export, written with extra fields: `fields` go in front of its own ones.
 fn export_with_deal_fields(fields: &str) -> String {
     let text = export(&example_workspace());
@@ -772,6 +786,17 @@ fn a_deal_with_many_repeated_or_unknown_fields_is_judged_as_serde_json_reads_it(
     assert_eq!(err.place().unwrap().path, "workspace.deals[0].a_b");
     let err = parse_backup(export_with_deal_fields(&unknown).as_bytes()).unwrap_err();
     assert_eq!(err.place().unwrap().path, "workspace.deals[0].x000000");
+    // Around 64 fields in all (a deal has 18), where the record of what was read changes.
+    for extra in 42..=52 {
+        let unknown: String = (0..extra).map(|i| format!("\"x{i:02}\": {i}, ")).collect();
+        let text = export_with_deal_fields(&format!("{unknown}\"m_unknown\": 1, "));
+        let err = parse_backup(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.place().unwrap().path,
+            "workspace.deals[0].m_unknown",
+            "{extra}"
+        );
+    }
     // Few unknown fields: still the first in key order, not in file order.
     let err = parse_backup(export_with_deal_fields(r#""zz": 1, "title": 2, "ab": 3, "#).as_bytes())
         .unwrap_err();

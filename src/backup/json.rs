@@ -43,6 +43,9 @@ struct Field<'a> {
     value: Json<'a>,
 }
 
+/// Objects up to this many fields are searched from the start: every object a backup has.
+const LINEAR_SEARCH_MAX: usize = 32;
+
 /// The first eight bytes of `key`, big-endian, zero-padded. Comparing these orders keys
 /// as their bytes do, except that keys equal in them need [`cmp_keys`]' second look.
 fn prefix_of(key: &str) -> u64 {
@@ -105,8 +108,20 @@ impl<'a> JsonObject<'a> {
 
     fn search(&self, key: &str) -> Result<usize, usize> {
         let prefix = prefix_of(key);
-        self.fields
-            .binary_search_by(|field| cmp_keys(field.prefix, &field.key, prefix, key))
+        let order = |field: &Field<'_>| cmp_keys(field.prefix, &field.key, prefix, key);
+        if self.fields.len() > LINEAR_SEARCH_MAX {
+            return self.fields.binary_search_by(order);
+        }
+        // The first search in an object reads it from memory, which is cold by then: a
+        // scan asks for its cache lines in parallel, a binary search one after the other.
+        for (i, field) in self.fields.iter().enumerate() {
+            match order(field) {
+                Ordering::Less => {}
+                Ordering::Equal => return Ok(i),
+                Ordering::Greater => return Err(i),
+            }
+        }
+        Err(self.fields.len())
     }
 
     /// Where `key` is in key order, if the object has it.
