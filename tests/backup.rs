@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pipewright::backup::{
     add_beside, backup_file_name, csv_file_name, decimal_amount, export_csv, export_pipeline,
     export_workspace, migrate, parse_backup, pipeline_backup_file_name, replace, slug,
-    write_csv_record, Backup, ImportError, Owner, FORMAT_VERSION, MAX_BACKUP_BYTES,
+    write_csv_record, Backup, ImportError, Json, Owner, FORMAT_VERSION, MAX_BACKUP_BYTES,
 };
 use pipewright::domain::money::MAX_MINOR;
 use pipewright::domain::ops::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
@@ -407,14 +407,16 @@ fn quoted_file_content_is_cut_short_in_messages() {
 
 #[test]
 fn version_1_passes_through_migration_unchanged() {
-    let value: Value = serde_json::from_str(&export(&example_workspace())).unwrap();
+    let text = export(&example_workspace());
+    let value: Json = serde_json::from_str(&text).unwrap();
     assert_eq!(migrate(value.clone(), 1), Ok(value));
     assert_eq!(FORMAT_VERSION, 1);
 }
 
 #[test]
 fn versions_before_1_and_after_the_current_one_are_refused_with_their_own_messages() {
-    let value: Value = serde_json::from_str(&export(&example_workspace())).unwrap();
+    let text = export(&example_workspace());
+    let value: Json = serde_json::from_str(&text).unwrap();
     let older = migrate(value.clone(), 0).unwrap_err();
     let newer = migrate(value, 2).unwrap_err();
     assert_eq!(
@@ -430,12 +432,536 @@ fn versions_before_1_and_after_the_current_one_are_refused_with_their_own_messag
         .message(Lang::En)
         .contains("newer version of Pipewright"));
     assert_eq!(
-        migrate(json!({}), u64::MAX).unwrap_err(),
+        migrate(serde_json::from_str("{}").unwrap(), u64::MAX).unwrap_err(),
         ImportError::NewerVersion {
             found: u64::MAX,
             known: 1
         }
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// The JSON tree the import reads into: it must read every text exactly as
+// `serde_json::Value` does, since the importer was written (and its errors worded) for that
+
+/// Test only: the tree as a `serde_json::Value`, to compare with what serde_json reads.
+fn tree_as_value(json: &Json) -> Value {
+    match json {
+        Json::Null => Value::Null,
+        Json::Bool(flag) => Value::Bool(*flag),
+        Json::Number(number) => Value::Number(number.clone()),
+        Json::String(text) => Value::String(text.to_string()),
+        Json::Array(items) => Value::Array(items.iter().map(tree_as_value).collect()),
+        Json::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(key, value)| (key.to_string(), tree_as_value(value)))
+                .collect(),
+        ),
+    }
+}
+
+/// Keys whose order or sameness is easy to get wrong: sharing their first eight bytes,
+/// differing only in length or in a NUL, escaped forms of one another, non-ASCII, and
+/// fields the importer reads.
+const TREE_KEYS: &[&str] = &[
+    r#""""#,
+    r#""a""#,
+    r#""b""#,
+    r#""a\u0000""#,
+    r#""\u0000""#,
+    r#""id""#,
+    r#""\u0069d""#,
+    r#""title""#,
+    r#""pipeline""#,
+    r#""pipelin""#,
+    r#""pipeline_id""#,
+    r#""pipeline_ix""#,
+    r#""pipeline\u0000""#,
+    r#""pipeline\u0000x""#,
+    r#""pipeline1""#,
+    r#""pipeline2""#,
+    r#""created_at""#,
+    r#""\u00e9""#,
+    r#""é""#,
+    r#""\ud83d\ude00""#,
+    r#""😀""#,
+    r#""a\"b""#,
+    r#""\n""#,
+    r#""format""#,
+    r#""version""#,
+    r#""ÿÿÿÿÿÿÿÿÿ""#,
+];
+
+/// Probed in every object, present or not.
+const TREE_PROBES: &[&str] = &[
+    "",
+    "a",
+    "a\0",
+    "\0",
+    "id",
+    "pipeline",
+    "pipeline_id",
+    "pipeline\0",
+    "é",
+    "😀",
+    "zz",
+];
+
+fn key_literal() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => proptest::sample::select(TREE_KEYS).prop_map(str::to_string),
+        1 => "[a-c]{0,10}".prop_map(|key| format!("\"{key}\"")),
+    ]
+}
+
+fn number_literal() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(vec![
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "0.0",
+            "-0.0",
+            "1.5",
+            "1e2",
+            "1E+2",
+            "1e-2",
+            "-1.5e300",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "123456789012345678901234567890",
+            "0.1",
+            "100",
+            "2.5e-308",
+            "4.9e-324",
+            "1e-400",
+            "1e400",
+            "01",
+            "1.",
+            "-",
+            "1e",
+        ])
+        .prop_map(str::to_string),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| format!("{f:e}")),
+    ]
+}
+
+fn string_literal() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(vec![
+            r#""""#,
+            r#""plain""#,
+            r#""a\nb""#,
+            r#""\"quoted\"""#,
+            r#""\\""#,
+            r#""\/""#,
+            r#""\b\f\r\t""#,
+            r#""\u00e9t\u00E9""#,
+            r#""\ud83d\ude00""#,
+            r#""\ud800""#,
+            r#""\x""#,
+            r#""æøå""#,
+            r#""2026-02-30""#,
+        ])
+        .prop_map(str::to_string),
+        text_strategy(12).prop_map(|text| serde_json::to_string(&text).unwrap()),
+        // Every character escaped, as some tools write JSON.
+        text_strategy(6).prop_map(|text| {
+            let mut out = String::from("\"");
+            for unit in text.encode_utf16() {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+            out.push('"');
+            out
+        }),
+    ]
+}
+
+/// A JSON document as text, built so that it can hold repeated keys.
+#[derive(Clone, Debug)]
+enum Doc {
+    Leaf(String),
+    List(Vec<Doc>),
+    Object(Vec<(String, Doc)>),
+}
+
+fn doc_strategy() -> impl Strategy<Value = Doc> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("false".to_string()),
+        number_literal(),
+        string_literal(),
+    ]
+    .prop_map(Doc::Leaf);
+    leaf.prop_recursive(4, 64, 10, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Doc::List),
+            prop::collection::vec((key_literal(), inner), 0..12).prop_map(Doc::Object),
+        ]
+    })
+}
+
+fn render_doc(doc: &Doc, spaced: bool, out: &mut String) {
+    let gap = if spaced { "\n  " } else { "" };
+    match doc {
+        Doc::Leaf(text) => out.push_str(text),
+        Doc::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(gap);
+                render_doc(item, spaced, out);
+            }
+            out.push(']');
+        }
+        Doc::Object(fields) => {
+            out.push('{');
+            for (i, (key, value)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(gap);
+                out.push_str(key);
+                out.push(':');
+                render_doc(value, spaced, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// What the importer can see of an object: its fields in order, each by `get`, and
+/// `get` of keys it does not have.
+fn assert_same_object_view(tree: &Json, value: &Value) {
+    match (tree, value) {
+        (Json::Object(object), Value::Object(map)) => {
+            let keys: Vec<&str> = object.iter().map(|(key, _)| key).collect();
+            let expected: Vec<&str> = map.keys().map(String::as_str).collect();
+            assert_eq!(keys, expected, "keys, in order, once each");
+            assert_eq!(object.len(), map.len());
+            for (key, value) in map {
+                let found = object.get(key).unwrap_or_else(|| panic!("get({key:?})"));
+                assert_same_object_view(found, value);
+            }
+            for probe in TREE_PROBES {
+                assert_eq!(
+                    object.get(probe).is_some(),
+                    map.contains_key(*probe),
+                    "{probe:?}"
+                );
+            }
+        }
+        (Json::Array(items), Value::Array(values)) => {
+            for (item, value) in items.iter().zip(values) {
+                assert_same_object_view(item, value);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The tree reads `text` exactly as `serde_json::Value` does: the same values (numbers
+/// as u64, i64 or f64 alike), the same object view, or the same error at the same place.
+fn assert_reads_as_value(text: &str) {
+    let tree: Result<Json, _> = serde_json::from_str(text);
+    let value: Result<Value, _> = serde_json::from_str(text);
+    match (tree, value) {
+        (Ok(tree), Ok(value)) => {
+            assert_eq!(tree_as_value(&tree), value, "{text}");
+            assert_same_object_view(&tree, &value);
+        }
+        (Err(ours), Err(theirs)) => {
+            assert_eq!(ours.to_string(), theirs.to_string(), "{text}");
+            assert_eq!(ours.classify(), theirs.classify(), "{text}");
+            assert_eq!(
+                (ours.line(), ours.column()),
+                (theirs.line(), theirs.column())
+            );
+        }
+        (ours, theirs) => panic!("{text}\n  tree:  {ours:?}\n  Value: {theirs:?}"),
+    }
+}
+
+#[test]
+fn a_repeated_key_keeps_its_last_value_and_counts_once() {
+    let tree: Json = serde_json::from_str(r#"{"b":1,"a":2,"b":3,"\u0062":4,"a":5}"#).unwrap();
+    let Json::Object(object) = &tree else {
+        panic!("{tree:?}")
+    };
+    assert_eq!(object.len(), 2);
+    assert_eq!(
+        object.iter().map(|(key, _)| key).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert_eq!(object.get("a"), Some(&Json::Number(5.into())));
+    assert_eq!(object.get("b"), Some(&Json::Number(4.into())));
+    assert_reads_as_value(r#"{"b":1,"a":2,"b":3,"\u0062":4,"a":5}"#);
+}
+
+#[test]
+fn nesting_at_and_past_serde_jsons_limit_reads_as_value_reads_it() {
+    for depth in [127, 128, 129, 1000] {
+        assert_reads_as_value(&format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+        assert_reads_as_value(&format!(
+            "{}1{}",
+            r#"{"a":"#.repeat(depth),
+            "}".repeat(depth)
+        ));
+        assert_reads_as_value(&"[{\"a\":".repeat(depth));
+    }
+}
+
+#[test]
+fn big_objects_and_many_repeated_keys_read_in_one_pass() {
+    // 100,000 different keys, written in reverse order, and 100,000 of one key: each is
+    // one sort, never a search per key, so this takes milliseconds, not minutes.
+    let mut text = String::from("{");
+    for i in (0..100_000).rev() {
+        text.push_str(&format!("\"k{i:06}\":{i},"));
+    }
+    for i in 0..100_000 {
+        text.push_str(&format!("\"same\":{i},"));
+    }
+    text.push_str("\"end\":true}");
+    let tree: Json = serde_json::from_str(&text).unwrap();
+    let Json::Object(object) = &tree else {
+        panic!()
+    };
+    assert_eq!(object.len(), 100_002);
+    assert_eq!(object.get("k000000"), Some(&Json::Number(0.into())));
+    assert_eq!(object.get("k099999"), Some(&Json::Number(99_999.into())));
+    assert_eq!(object.get("same"), Some(&Json::Number(99_999.into())));
+    assert_eq!(object.get("k100000"), None);
+    assert_reads_as_value(&text);
+}
+
+#[test]
+fn objects_of_every_size_up_to_70_fields_read_as_value_reads_them() {
+    // Small objects are searched from the start, large ones by halves; a validator's
+    // object remembers what it read in a mask up to 64 fields, in a vector beyond.
+    for n in 0..=70 {
+        let mut fields: Vec<String> = (0..n)
+            .map(|i| format!("\"k{:02}\":{i}", (i * 37) % 71))
+            .collect();
+        fields.push(format!("\"k{:02}\":\"again\"", (n * 37) % 71));
+        fields.push("\"k00\":null".to_string());
+        assert_reads_as_value(&format!("{{{}}}", fields.join(",")));
+    }
+}
+
+/// A deal in an export, written with extra fields: `fields` go in front of its own ones.
+fn export_with_deal_fields(fields: &str) -> String {
+    let text = export(&example_workspace());
+    let at = text.find(r#""id": "d-acme""#).unwrap();
+    format!("{}{fields}{}", &text[..at], &text[at..])
+}
+
+#[test]
+fn a_deal_with_many_repeated_or_unknown_fields_is_judged_as_serde_json_reads_it() {
+    // The last of 100,000 titles is the one read; the earlier ones are not fields of
+    // their own.
+    let titles: String = (0..100_000)
+        .map(|i| format!("\"title\": \"T{i}\", "))
+        .collect();
+    let backup = parse_backup(export_with_deal_fields(&titles).as_bytes()).unwrap();
+    assert_eq!(backup.workspace, example_workspace());
+    // Of many unknown fields, the first in key order is named, wherever it is in the file.
+    let unknown: String = (0..100_000)
+        .rev()
+        .map(|i| format!("\"x{i:06}\": {i}, "))
+        .collect();
+    let err = parse_backup(export_with_deal_fields(&format!("{unknown}\"a_b\": 1, ")).as_bytes())
+        .unwrap_err();
+    assert_eq!(err.place().unwrap().path, "workspace.deals[0].a_b");
+    let err = parse_backup(export_with_deal_fields(&unknown).as_bytes()).unwrap_err();
+    assert_eq!(err.place().unwrap().path, "workspace.deals[0].x000000");
+    // Around 64 fields in all (a deal has 18), where the record of what was read changes.
+    for extra in 42..=52 {
+        let unknown: String = (0..extra).map(|i| format!("\"x{i:02}\": {i}, ")).collect();
+        let text = export_with_deal_fields(&format!("{unknown}\"m_unknown\": 1, "));
+        let err = parse_backup(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.place().unwrap().path,
+            "workspace.deals[0].m_unknown",
+            "{extra}"
+        );
+    }
+    // Few unknown fields: still the first in key order, not in file order.
+    let err = parse_backup(export_with_deal_fields(r#""zz": 1, "title": 2, "ab": 3, "#).as_bytes())
+        .unwrap_err();
+    assert_eq!(err.place().unwrap().path, "workspace.deals[0].ab");
+}
+
+/// Renders `value` as JSON with each object's fields in the order `shuffle` picks, and
+/// `extra` fields added to the `pick`-th object (depth first): each before or after the
+/// object's own fields.
+fn render_with_extras(
+    value: &Value,
+    pick: &mut usize,
+    extra: &[(String, Value, bool)],
+    shuffle: u64,
+    out: &mut String,
+) {
+    match value {
+        Value::Object(map) => {
+            let mine = *pick == 0;
+            *pick = pick.wrapping_sub(1);
+            let mut fields: Vec<(String, &Value)> = map
+                .iter()
+                .map(|(key, value)| (key.clone(), value))
+                .collect();
+            // A fixed reordering: rotate, then reverse when the seed says so.
+            if !fields.is_empty() {
+                let len = fields.len();
+                fields.rotate_left((shuffle as usize) % len);
+                if shuffle & 1 == 1 {
+                    fields.reverse();
+                }
+            }
+            let mut parts: Vec<String> = Vec::new();
+            if mine {
+                for (key, value, _) in extra.iter().filter(|(_, _, before)| *before) {
+                    parts.push(format!("{}:{value}", serde_json::to_string(key).unwrap()));
+                }
+            }
+            for (key, value) in fields {
+                let mut inner = String::new();
+                render_with_extras(value, pick, extra, shuffle / 3, &mut inner);
+                parts.push(format!("{}:{inner}", serde_json::to_string(&key).unwrap()));
+            }
+            if mine {
+                for (key, value, _) in extra.iter().filter(|(_, _, before)| !*before) {
+                    parts.push(format!("{}:{value}", serde_json::to_string(key).unwrap()));
+                }
+            }
+            out.push('{');
+            out.push_str(&parts.join(","));
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                render_with_extras(item, pick, extra, shuffle, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn extra_field() -> impl Strategy<Value = (String, Value, bool)> {
+    let key = prop_oneof![
+        // Fields the importer reads, repeated.
+        proptest::sample::select(vec![
+            "id",
+            "title",
+            "name",
+            "format",
+            "version",
+            "workspace",
+            "deals",
+            "stages",
+            "amount",
+            "minor",
+            "currency",
+            "status",
+            "kind",
+            "at",
+            "history",
+            "from",
+            "to",
+            "sample",
+            "rev",
+            "probability",
+            "expected_close",
+            "contact",
+            "email",
+            "notes",
+        ])
+        .prop_map(str::to_string),
+        // Unknown ones, sorting before, between and after them.
+        proptest::sample::select(vec![
+            "", "a", "aa", "id_", "idx", "titlf", "zzz", "\u{0}", "é", "rev\u{0}", "Title",
+        ])
+        .prop_map(str::to_string),
+    ];
+    (key, odd_json(), any::<bool>())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn the_tree_reads_any_text_as_serde_json_value_does(
+        doc in doc_strategy(),
+        spaced in any::<bool>(),
+        damage in prop_oneof![
+            3 => Just(None),
+            1 => (any::<usize>(), proptest::sample::select(vec![
+                "", "\"", ",", ":", "{", "}", "[", "]", "\\", " ", "x", "1", "-", ".", "e",
+            ])).prop_map(Some),
+        ],
+    ) {
+        let mut text = String::new();
+        render_doc(&doc, spaced, &mut text);
+        if let Some((at, insert)) = damage {
+            // Cut at, or insert at, a character boundary.
+            let mut at = at % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            if insert.is_empty() {
+                text.truncate(at);
+            } else {
+                text.insert_str(at, insert);
+            }
+        }
+        assert_reads_as_value(&text);
+    }
+
+    /// The importer judges a file as it judges the same file read by `serde_json::Value`
+    /// and written out again: repeated fields count once with their last value, the
+    /// order fields are written in does not matter, and the first unknown field named is
+    /// the first in key order.
+    #[test]
+    fn repeated_unknown_and_reordered_fields_are_judged_as_serde_json_reads_them(
+        ws in workspace_strategy(),
+        pick in any::<usize>(),
+        extra in prop::collection::vec(extra_field(), 0..4),
+        shuffle in any::<u64>(),
+    ) {
+        let value: Value = serde_json::from_str(&export(&ws)).unwrap();
+        let mut pick = pick % 40;
+        let mut text = String::new();
+        render_with_extras(&value, &mut pick, &extra, shuffle, &mut text);
+        let as_value: Value = serde_json::from_str(&text).unwrap();
+        let normalised = as_value.to_string();
+        prop_assert_eq!(parse_backup(text.as_bytes()), parse_backup(normalised.as_bytes()));
+    }
+
+    /// `check_workspace` reads a workspace from its JSON text; for every workspace that
+    /// text reads as the value `serde_json::to_value` gives, which it was checked on
+    /// before, so the checks see the same fields, numbers and text.
+    #[test]
+    fn a_workspace_as_text_reads_as_the_value_serde_json_makes_of_it(ws in workspace_strategy()) {
+        let text = serde_json::to_string(&ws).unwrap();
+        let read: Value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(read, serde_json::to_value(&ws).unwrap());
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 //! `ImportError`: every way a backup file can be wrong, each saying what and where, with
 //! its message in both languages through the message catalogue.
 
+use super::json::Json;
 use crate::i18n::{t, tf, Lang};
-use serde_json::Value;
 use std::fmt;
 
 /// Where in the file something is wrong: a path such as `workspace.deals[3].amount.minor`,
@@ -46,14 +46,14 @@ pub enum JsonKind {
 }
 
 impl JsonKind {
-    pub fn of(value: &Value) -> JsonKind {
+    pub fn of(value: &Json<'_>) -> JsonKind {
         match value {
-            Value::Null => JsonKind::Null,
-            Value::Bool(_) => JsonKind::Boolean,
-            Value::Number(_) => JsonKind::Number,
-            Value::String(_) => JsonKind::Text,
-            Value::Array(_) => JsonKind::List,
-            Value::Object(_) => JsonKind::Object,
+            Json::Null => JsonKind::Null,
+            Json::Bool(_) => JsonKind::Boolean,
+            Json::Number(_) => JsonKind::Number,
+            Json::String(_) => JsonKind::Text,
+            Json::Array(_) => JsonKind::List,
+            Json::Object(_) => JsonKind::Object,
         }
     }
 }

@@ -2,9 +2,10 @@
 //! validation on import, migration of older versions, and CSV export. Pure.
 //!
 //! Import has two layers, as the house style asks. `raw` stays close to the input: it checks
-//! the size, reads the bytes as JSON into a `serde_json::Value`, and reads the envelope
-//! (format name and version) before anything else, so a newer file or a JSON file that is
-//! not a backup is reported as such rather than as a missing field. `migrate` brings an
+//! the size, reads the bytes as JSON into a [`Json`] tree (serde_json lexes it; the tree
+//! borrows its text from the file and reads as a `serde_json::Value` would), and reads the
+//! envelope (format name and version) before anything else, so a newer file or a JSON file
+//! that is not a backup is reported as such rather than as a missing field. `migrate` brings an
 //! older version forward. `validate` then walks the value into domain types, checking
 //! every field and every reference, and says what is wrong and where.
 //!
@@ -15,6 +16,7 @@
 mod csv_export;
 mod error;
 mod export;
+mod json;
 mod merge;
 mod raw;
 mod reminder;
@@ -25,6 +27,7 @@ pub use error::{Expected, ImportError, JsonKind, Owner, Place};
 pub use export::{
     backup_file_name, export_pipeline, export_workspace, pipeline_backup_file_name, slug,
 };
+pub use json::{Json, JsonObject};
 pub use merge::{add_beside, replace, AddReport};
 pub use raw::migrate;
 pub use reminder::{reminder_due, REMIND_AFTER_DAYS, SNOOZE_DAYS};

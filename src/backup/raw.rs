@@ -1,13 +1,14 @@
-//! The raw layer of import: bytes to a JSON value, and the envelope (format name and
+//! The raw layer of import: bytes to a JSON tree, and the envelope (format name and
 //! version) read before anything else. Also the migration chain from older versions.
 
+use super::json::Json;
 use super::{ImportError, FORMAT_NAME, FORMAT_VERSION, MAX_BACKUP_BYTES, OLDEST_FORMAT_VERSION};
 use crate::backup::{Expected, JsonKind, Place};
-use serde_json::Value;
 
-/// Reads the bytes into a JSON value and checks the envelope. Returns the value and the
-/// format version it was written in, which [`migrate`] then brings forward.
-pub(crate) fn read_envelope(bytes: &[u8]) -> Result<(Value, u64), ImportError> {
+/// Reads the bytes into a JSON tree and checks the envelope. Returns the tree, which
+/// borrows from `bytes`, and the format version it was written in, which [`migrate`] then
+/// brings forward.
+pub(crate) fn read_envelope(bytes: &[u8]) -> Result<(Json<'_>, u64), ImportError> {
     // Size first, before any parsing, so a huge wrong file costs nothing.
     if bytes.len() > MAX_BACKUP_BYTES {
         return Err(ImportError::TooLarge {
@@ -23,7 +24,7 @@ pub(crate) fn read_envelope(bytes: &[u8]) -> Result<(Value, u64), ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
-    let value: Value = serde_json::from_str(text).map_err(|err| {
+    let value: Json = serde_json::from_str(text).map_err(|err| {
         if err.is_eof() {
             ImportError::Truncated {
                 line: err.line(),
@@ -48,15 +49,15 @@ pub(crate) fn read_envelope(bytes: &[u8]) -> Result<(Value, u64), ImportError> {
 }
 
 /// Checks the format name and reads the version, without looking at anything else.
-fn read_version(value: &Value) -> Result<u64, ImportError> {
-    let Value::Object(root) = value else {
+fn read_version(value: &Json<'_>) -> Result<u64, ImportError> {
+    let Json::Object(root) = value else {
         return Err(ImportError::NotABackup { found_format: None });
     };
     match root.get("format") {
-        Some(Value::String(format)) if format == FORMAT_NAME => {}
-        Some(Value::String(other)) => {
+        Some(Json::String(format)) if format == FORMAT_NAME => {}
+        Some(Json::String(other)) => {
             return Err(ImportError::NotABackup {
-                found_format: Some(other.clone()),
+                found_format: Some(other.to_string()),
             })
         }
         _ => return Err(ImportError::NotABackup { found_format: None }),
@@ -66,7 +67,7 @@ fn read_version(value: &Value) -> Result<u64, ImportError> {
             at: Place::new("version"),
         });
     };
-    let Value::Number(number) = version else {
+    let Json::Number(number) = version else {
         return Err(ImportError::WrongType {
             at: Place::new("version"),
             expected: Expected::WholeNumber,
@@ -89,7 +90,7 @@ fn read_version(value: &Value) -> Result<u64, ImportError> {
 }
 
 /// One migration step: turns a file of version N into one of version N + 1.
-type Step = fn(Value) -> Result<Value, ImportError>;
+type Step = for<'a> fn(Json<'a>) -> Result<Json<'a>, ImportError>;
 
 /// The steps, in order: `STEPS[i]` migrates from version `OLDEST_FORMAT_VERSION + i`.
 /// Version 1 is the first format, so there are none yet. When version 2 comes, its step
@@ -99,7 +100,7 @@ const STEPS: &[Step] = &[];
 /// Brings a backup value written in `from_version` forward to [`FORMAT_VERSION`], one step
 /// at a time. A version newer than this app, or older than the oldest it reads, is refused
 /// with its own error.
-pub fn migrate(value: Value, from_version: u64) -> Result<Value, ImportError> {
+pub fn migrate(value: Json<'_>, from_version: u64) -> Result<Json<'_>, ImportError> {
     if from_version > u64::from(FORMAT_VERSION) {
         return Err(ImportError::NewerVersion {
             found: from_version,
@@ -125,8 +126,8 @@ pub fn migrate(value: Value, from_version: u64) -> Result<Value, ImportError> {
         })?;
         value = step(value)?;
         version += 1;
-        if let Value::Object(root) = &mut value {
-            root.insert("version".to_string(), Value::from(version));
+        if let Json::Object(root) = &mut value {
+            root.insert("version".into(), Json::Number(version.into()));
         }
     }
     Ok(value)

@@ -2,12 +2,12 @@
 //! checking every field, every limit and every reference between records. The first
 //! problem found, in file order, is returned with its path.
 
-use super::error::{Expected, ImportError, Owner, Place};
+use super::error::{Expected, ImportError};
 use super::{Backup, FORMAT_NAME};
+use crate::backup::json::Json;
 use crate::domain::money::Money;
 use crate::domain::ops::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
 use crate::domain::{Contact, Deal, DealStatus, NextStep, Pipeline, Stage, StageChange, Workspace};
-use serde_json::Value;
 use std::collections::HashMap;
 
 mod read;
@@ -25,8 +25,8 @@ struct Index {
     deals: HashMap<String, String>,
 }
 
-pub(crate) fn backup(value: &Value, format_version: u32) -> Result<Backup> {
-    let mut root = Obj::new(value, Place::new(""))?;
+pub(crate) fn backup(value: &Json<'_>, format_version: u32) -> Result<Backup> {
+    let mut root = Obj::new(value, At::root(""))?;
     // The raw layer has checked these two already; reading them marks them as known.
     let format = root.string("format")?;
     debug_assert_eq!(format, FORMAT_NAME);
@@ -48,26 +48,26 @@ pub(crate) fn backup(value: &Value, format_version: u32) -> Result<Backup> {
 fn workspace(obj: &mut Obj<'_>) -> Result<Workspace> {
     let mut index = Index::default();
     let pipeline_values = obj.list("pipelines")?;
-    let pipelines_place = obj.place("pipelines");
+    let pipelines_at = obj.at.field("pipelines");
     let mut pipelines = Vec::with_capacity(pipeline_values.len());
     for (pipeline_idx, value) in pipeline_values.iter().enumerate() {
-        let mut at = item_place(&pipelines_place, pipeline_idx);
-        at.owner = owner_of(value, "name", |id, name| Owner::Pipeline { id, name });
+        let at = pipelines_at.item(pipeline_idx);
+        let at = at.owned_by(OwnerOf::Pipeline(value));
         pipelines.push(pipeline(value, at, &mut index)?);
     }
     let deal_values = obj.list("deals")?;
-    let deals_place = obj.place("deals");
+    let deals_at = obj.at.field("deals");
     let mut deals = Vec::with_capacity(deal_values.len());
     for (deal_idx, value) in deal_values.iter().enumerate() {
-        let mut at = item_place(&deals_place, deal_idx);
-        at.owner = owner_of(value, "title", |id, title| Owner::Deal { id, title });
+        let at = deals_at.item(deal_idx);
+        let at = at.owned_by(OwnerOf::Deal(value));
         deals.push(deal(value, at, &mut index, &pipelines)?);
     }
     let reason_values = obj.list("lost_reasons")?;
-    let reasons_place = obj.place("lost_reasons");
+    let reasons_at = obj.at.field("lost_reasons");
     let mut lost_reasons = Vec::with_capacity(reason_values.len());
     for (reason_idx, value) in reason_values.iter().enumerate() {
-        let at = || item_place(&reasons_place, reason_idx);
+        let at = || reasons_at.item(reason_idx).place();
         let text = as_text(value, at, Expected::Text)?;
         lost_reasons.push(check_name(text, at)?);
     }
@@ -78,7 +78,7 @@ fn workspace(obj: &mut Obj<'_>) -> Result<Workspace> {
     })
 }
 
-fn pipeline(value: &Value, at: Place, index: &mut Index) -> Result<Pipeline> {
+fn pipeline(value: &Json<'_>, at: At<'_>, index: &mut Index) -> Result<Pipeline> {
     let mut obj = Obj::new(value, at)?;
     let id = obj.id("id")?;
     if let Some(first) = index.pipelines.get(&id) {
@@ -88,17 +88,19 @@ fn pipeline(value: &Value, at: Place, index: &mut Index) -> Result<Pipeline> {
             first: first.clone(),
         });
     }
-    index.pipelines.insert(id.clone(), obj.path.clone());
+    index.pipelines.insert(id.clone(), obj.at.path());
     let name = obj.name("name")?;
     let currency = obj.currency("currency")?;
     let stage_values = obj.list("stages")?;
-    let stages_place = obj.place("stages");
+    let stages_at = obj.at.field("stages");
     if stage_values.is_empty() {
-        return Err(ImportError::NoStages { at: stages_place });
+        return Err(ImportError::NoStages {
+            at: stages_at.place(),
+        });
     }
     let mut stages = Vec::with_capacity(stage_values.len());
     for (stage_idx, value) in stage_values.iter().enumerate() {
-        let stage = stage(value, item_place(&stages_place, stage_idx), &id, index)?;
+        let stage = stage(value, stages_at.item(stage_idx), &id, index)?;
         stages.push(stage);
     }
     let created_at = obj.timestamp("created_at")?;
@@ -112,7 +114,7 @@ fn pipeline(value: &Value, at: Place, index: &mut Index) -> Result<Pipeline> {
     })
 }
 
-fn stage(value: &Value, at: Place, pipeline_id: &str, index: &mut Index) -> Result<Stage> {
+fn stage(value: &Json<'_>, at: At<'_>, pipeline_id: &str, index: &mut Index) -> Result<Stage> {
     let mut obj = Obj::new(value, at)?;
     let id = obj.id("id")?;
     if let Some((_, first)) = index.stages.get(&id) {
@@ -124,7 +126,7 @@ fn stage(value: &Value, at: Place, pipeline_id: &str, index: &mut Index) -> Resu
     }
     index
         .stages
-        .insert(id.clone(), (pipeline_id.to_string(), obj.path.clone()));
+        .insert(id.clone(), (pipeline_id.to_string(), obj.at.path()));
     let name = obj.name("name")?;
     let guidance = obj.text("guidance", MAX_TEXT_CHARS)?;
     let probability = obj.probability("probability")?;
@@ -139,7 +141,7 @@ fn stage(value: &Value, at: Place, pipeline_id: &str, index: &mut Index) -> Resu
     })
 }
 
-fn deal(value: &Value, at: Place, index: &mut Index, pipelines: &[Pipeline]) -> Result<Deal> {
+fn deal(value: &Json<'_>, at: At<'_>, index: &mut Index, pipelines: &[Pipeline]) -> Result<Deal> {
     let mut obj = Obj::new(value, at)?;
     let id = obj.id("id")?;
     if let Some(first) = index.deals.get(&id) {
@@ -149,7 +151,7 @@ fn deal(value: &Value, at: Place, index: &mut Index, pipelines: &[Pipeline]) -> 
             first: first.clone(),
         });
     }
-    index.deals.insert(id.clone(), obj.path.clone());
+    index.deals.insert(id.clone(), obj.at.path());
     let pipeline_id = obj.id("pipeline_id")?;
     let Some(pipeline) = pipelines.iter().find(|p| p.id == pipeline_id) else {
         return Err(ImportError::UnknownPipeline {
@@ -200,15 +202,10 @@ fn deal(value: &Value, at: Place, index: &mut Index, pipelines: &[Pipeline]) -> 
     let updated_at = obj.timestamp("updated_at")?;
     let status = status(&mut obj)?;
     let history_values = obj.list("history")?;
-    let history_place = obj.place("history");
+    let history_at = obj.at.field("history");
     let mut history = Vec::with_capacity(history_values.len());
     for (change_idx, value) in history_values.iter().enumerate() {
-        let change = stage_change(
-            value,
-            item_place(&history_place, change_idx),
-            &pipeline_id,
-            index,
-        )?;
+        let change = stage_change(value, history_at.item(change_idx), &pipeline_id, index)?;
         history.push(change);
     }
     let sample = obj.optional_bool("sample")?;
@@ -262,7 +259,12 @@ fn status(deal_obj: &mut Obj<'_>) -> Result<DealStatus> {
 
 /// A history entry may name a stage that no longer exists: removing a stage keeps the
 /// history of deals that passed through it. It may not name a stage of another pipeline.
-fn stage_change(value: &Value, at: Place, pipeline_id: &str, index: &Index) -> Result<StageChange> {
+fn stage_change(
+    value: &Json<'_>,
+    at: At<'_>,
+    pipeline_id: &str,
+    index: &Index,
+) -> Result<StageChange> {
     let mut obj = Obj::new(value, at)?;
     let from = obj.optional_id("from")?;
     if let Some(from) = &from {
@@ -301,8 +303,9 @@ fn check_history_stage(
 /// Import, loading from storage, the `storage` event and the tests after every rule all
 /// come here, so the app never holds a state its own import would refuse.
 pub fn check_workspace(ws: &Workspace) -> Result<()> {
-    let value = serde_json::to_value(ws).map_err(|_| ImportError::Empty)?;
-    let mut obj = Obj::new(&value, Place::new("workspace"))?;
+    let text = serde_json::to_string(ws).map_err(|_| ImportError::Empty)?;
+    let value = read_own_json(&text)?;
+    let mut obj = Obj::new(&value, At::root("workspace"))?;
     workspace(&mut obj)?;
     obj.finish()
 }
@@ -337,12 +340,19 @@ impl<'a> DealChecker<'a> {
 
     /// Whether `deal` could stand in a workspace with these pipelines.
     pub fn check(&mut self, deal: &Deal) -> Result<()> {
-        let value = serde_json::to_value(deal).map_err(|_| ImportError::Empty)?;
-        let mut at = Place::new("deal");
-        at.owner = owner_of(&value, "title", |id, title| Owner::Deal { id, title });
+        let text = serde_json::to_string(deal).map_err(|_| ImportError::Empty)?;
+        let value = read_own_json(&text)?;
+        let at = At::root("deal").owned_by(OwnerOf::Deal(&value));
         let result = self::deal(&value, at, &mut self.index, self.pipelines);
         // Each record is checked on its own: forget its id so a re-check is no duplicate.
         self.index.deals.remove(deal.id.as_str());
         result.map(|_| ())
     }
+}
+
+/// Reads back JSON this app has just written, for the checks on typed data. The text is
+/// serde_json's own output, so it always reads; `Empty` stands for the impossible, as it
+/// does for a value serde_json could not write.
+fn read_own_json(text: &str) -> Result<Json<'_>> {
+    serde_json::from_str(text).map_err(|_| ImportError::Empty)
 }
