@@ -463,6 +463,8 @@ export async function recordViolations(page: Page): Promise<string[]> {
  * read or change storage with the app not running.
  */
 export async function leaveApp(page: Page) {
+  // The page's own requests finish first, as in `reload`: leaving would abort the favicon.
+  await page.waitForLoadState('networkidle');
   await page.route('**/elsewhere.html', (route) =>
     route.fulfill({
       contentType: 'text/html',
