@@ -15,13 +15,18 @@
   // What the picture depends on: every key and value of ours but the picture itself and
   // the theme (two FNV-1a hashes with different starts, and the length), the UTC day
   // and the window's width.
-  function stamp() {
+  // Our stored keys that the picture depends on: all but the picture itself and the theme.
+  function drawnFrom() {
     var keys = [];
     for (var i = 0; i < localStorage.length; i++) {
       var key = localStorage.key(i);
       if (key && key.indexOf(PREFIX) === 0 && key !== KEY && key !== THEME_KEY) keys.push(key);
     }
-    keys.sort();
+    return keys;
+  }
+
+  function stamp() {
+    var keys = drawnFrom().sort();
     var a = 0x811c9dc5, b = 0x01000193, n = 0;
     function mix(text) {
       for (var j = 0; j < text.length; j++) {
@@ -44,11 +49,9 @@
 
   // Nothing stored but preferences: a first visit, which the app starts on its gallery.
   function firstVisit() {
-    for (var i = 0; i < localStorage.length; i++) {
-      var key = localStorage.key(i);
-      if (key && key.indexOf(PREFIX) === 0 && key !== KEY && key !== THEME_KEY && key !== LANG_KEY) return false;
-    }
-    return true;
+    return drawnFrom().every(function (key) {
+      return key === LANG_KEY;
+    });
   }
 
   // The language the app starts in: the one chosen, else the browser's first of nb/nn/no

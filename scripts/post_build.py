@@ -146,7 +146,7 @@ def seal_worker(staging: Path, serving: bool) -> str:
 # e2e run from the app's own picture of it (e2e/tests/picture.spec.ts checks they are
 # current): put into index.html as <template>s that assets/picture.js draws while the app
 # loads.
-FIRST_VISIT = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 FIRST_VISIT_LANGS = ["en", "nb"]
 
 
@@ -154,7 +154,7 @@ def add_first_visit(html: str) -> str:
     """index.html with the first-visit pictures, as <template>s first in <body>."""
     templates = []
     for lang in FIRST_VISIT_LANGS:
-        path = FIRST_VISIT / f"first-visit.{lang}.html"
+        path = ASSETS / f"first-visit.{lang}.html"
         if not path.is_file():
             fail(f"{path} is missing: PIPEWRIGHT_WRITE_PICTURES=1 make test-e2e writes it")
         markup = path.read_text(encoding="utf-8").strip()

@@ -271,6 +271,15 @@ fn fill_quota() -> Vec<String> {
     filler_keys
 }
 
+/// `ws` with `chars` of notes (that DEFLATE cannot shrink much) in its deal at `index`,
+/// as an edit leaves it (a new revision).
+fn with_long_notes(ws: &Workspace, index: usize, chars: usize) -> Workspace {
+    let mut bigger = ws.clone();
+    bigger.deals[index].notes = noise(chars);
+    bigger.deals[index].rev += 1;
+    bigger
+}
+
 #[wasm_bindgen_test]
 fn a_full_quota_is_reported_and_nothing_stored_changes() {
     clear();
@@ -278,9 +287,7 @@ fn a_full_quota_is_reported_and_nothing_stored_changes() {
     let mut saved = save_first(&ws);
     let before = everything();
     let filler_keys = fill_quota();
-    let mut bigger = ws.clone();
-    bigger.deals[0].notes = noise(60_000);
-    bigger.deals[0].rev += 1;
+    let bigger = with_long_notes(&ws, 0, 60_000);
     let report = local::apply(codec::plan(&bigger, &saved), &mut saved);
     assert_eq!(report.error, Some(StorageError::Quota));
     // The failed write left storage exactly as it was, and `saved` still says so, so the
@@ -322,9 +329,7 @@ fn the_picture_of_the_board_gives_way_to_a_write_that_needs_its_room() {
     assert_eq!(total_with, total_without);
     local::set(codec::PICTURE_KEY, &"p".repeat(100_000)).unwrap();
     // A change that does not fit beside the picture: the picture goes, the change is stored.
-    let mut bigger = ws.clone();
-    bigger.deals[0].notes = noise(60_000);
-    bigger.deals[0].rev += 1;
+    let bigger = with_long_notes(&ws, 0, 60_000);
     let report = local::apply(codec::plan(&bigger, &saved), &mut saved);
     assert!(report.error.is_none(), "{report:?}");
     assert_eq!(local::get(codec::PICTURE_KEY).unwrap(), None);
@@ -333,9 +338,7 @@ fn the_picture_of_the_board_gives_way_to_a_write_that_needs_its_room() {
         Some(&bigger.deals[0])
     );
     // Without a picture to give way, a full quota is reported as before.
-    let mut biggest = bigger.clone();
-    biggest.deals[1].notes = noise(300_000);
-    biggest.deals[1].rev += 1;
+    let biggest = with_long_notes(&bigger, 1, 300_000);
     let report = local::apply(codec::plan(&biggest, &saved), &mut saved);
     assert_eq!(report.error, Some(StorageError::Quota));
     clear();
