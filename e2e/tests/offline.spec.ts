@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, open, createPipeline, quickAdd, card, reload, openEditor, announcement } from './fixtures';
+import { test, expect, open, mounted, createPipeline, quickAdd, card, reload, openEditor, announcement } from './fixtures';
 
 /** Waits until a service worker controls the page (the first one claims it on activation). */
 async function expectControlled(page: Page) {
@@ -80,7 +80,7 @@ test('a new release waits: "A new version is ready" shows beside an open edit, a
   fs.cpSync(path.join(site, 'app'), copy, { recursive: true });
   try {
     await page.goto(`/${folder}/`);
-    await expect(page.locator('header h1')).toHaveText('Pipewright');
+    await mounted(page);
     await createPipeline(page, 'Startup');
     await quickAdd(page, 'Lead generation', 'Open edit', '100');
     await expectControlled(page);
@@ -122,7 +122,7 @@ test('a new release waits: "A new version is ready" shows beside an open edit, a
       page.waitForEvent('load'),
       prompt.getByRole('button', { name: 'Reload', exact: true }).click(),
     ]);
-    await expect(page.locator('header h1')).toHaveText('Pipewright');
+    await mounted(page);
     await expect(card(page, 'Open edit')).toContainText('Not saved yet');
     await expect(prompt).toHaveCount(0);
     // The new worker is in charge and the old release's cache is gone.

@@ -1,6 +1,6 @@
 // The backup reminder: shown when real deals are in no backup and it has been a while,
 // snoozed by "Remind me later", and gone after an export.
-import { test, expect, open } from './fixtures';
+import { test, expect, open, reload } from './fixtures';
 
 const MONTH_AGO = new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -31,25 +31,25 @@ async function seedOldDeal(page: import('@playwright/test').Page) {
 test('a month of unsaved work brings a reminder; later snoozes it; an export ends it', async ({ page }) => {
   await open(page);
   await seedOldDeal(page);
-  await page.reload();
+  await reload(page);
   const reminder = page.getByRole('note').filter({ hasText: 'in no backup' });
   await expect(reminder).toBeVisible();
 
   await reminder.getByRole('button', { name: 'Remind me later' }).click();
   await expect(reminder).toHaveCount(0);
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('button', { name: 'Old deal', exact: true })).toBeVisible();
   await expect(reminder).toHaveCount(0);
 
   // Without the snooze it comes back; exporting a backup ends it.
   await page.evaluate(() => localStorage.removeItem('pipewright.backup-snooze'));
-  await page.reload();
+  await reload(page);
   await expect(reminder).toBeVisible();
   const download = page.waitForEvent('download');
   await reminder.getByRole('button', { name: 'Export backup' }).click();
   expect((await download).suggestedFilename()).toMatch(/^pipewright-backup-\d{4}-\d{2}-\d{2}-\d{4}\.json$/);
   await expect(reminder).toHaveCount(0);
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('button', { name: 'Old deal', exact: true })).toBeVisible();
   await expect(page.getByRole('note')).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 // The foundation: the app loads from a sub-path cleanly, and the language switch works
 // and is remembered.
-import { test, expect, open } from './fixtures';
+import { test, expect, open, reload } from './fixtures';
 
 test('loads from the /app/ sub-path with no console errors or failed requests', async ({ page }) => {
   await open(page);
@@ -15,7 +15,7 @@ test('the language switch changes the visible text and survives a reload', async
   await expect(page.getByRole('heading', { name: 'Velkommen til Pipewright' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'nb');
   await expect(page.getByRole('button', { name: 'Norsk' })).toHaveAttribute('aria-pressed', 'true');
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('heading', { name: 'Velkommen til Pipewright' })).toBeVisible();
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome to Pipewright' })).toBeVisible();
