@@ -20,7 +20,7 @@ use pipewright::storage::codec::{
     adopt, bucket_of, chunk_key, compact_legacy, decode_chunk, decode_meta, encode_chunk,
     encode_meta, encode_store, finish_check, is_workspace_key, load, load_unchecked, merge_chunk,
     pack, plan, record_chunk, record_meta, store_units, units, v1, value_hash, Adopted, ChunkWrite,
-    DecodeError, Loaded, Meta, Migration, Saved, Unread, Write, BUCKETS, CHUNK_FORMAT,
+    DecodeError, Loaded, Meta, Migration, PackAhead, Saved, Unread, Write, BUCKETS, CHUNK_FORMAT,
     CHUNK_PREFIX, LANG_KEY, LAST_BACKUP_KEY, META_FORMAT, META_KEY, PREFIX, QUOTA_UNITS,
     STORE_VERSION, UNREADABLE_PREFIX,
 };
@@ -1371,6 +1371,61 @@ fn the_room_a_workspace_takes_is_measured_on_what_the_save_then_writes() {
     apply(&mut store, plan(&other, &saved), &mut saved);
     assert_eq!(store, stored(&other));
     assert_eq!(load_store(&store).ws, with_deals_sorted(other));
+}
+
+#[test]
+fn chunks_packed_ahead_are_what_the_save_writes_and_never_stale() {
+    let ws = workspace();
+    let first_visit = load(std::iter::empty(), Lang::En).saved;
+    let encoded = encode_store(&ws, BUCKETS);
+    let whole = units(encoded.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    // Packed ahead, all of it: one step a chunk, then done.
+    let mut ahead = PackAhead::new(&ws, BUCKETS);
+    let chunks = encoded.len() - 1;
+    let steps = std::iter::from_fn(|| Some(ahead.step(&ws)))
+        .take_while(|more| *more)
+        .count();
+    assert_eq!(steps + 1, chunks, "one step for each chunk");
+    assert!(!ahead.step(&ws), "nothing is left to pack");
+    assert_eq!(store_units(&ws, BUCKETS), whole);
+    let mut store = Store::new();
+    let mut saved = first_visit.clone();
+    apply(&mut store, plan(&ws, &saved), &mut saved);
+    assert_eq!(store, encoded.iter().cloned().collect::<Store>());
+
+    // Packed ahead for one workspace, then a deal changed before the import: the changed
+    // deal's chunk is packed again, the others are used as they are.
+    let mut ahead = PackAhead::new(&ws, BUCKETS);
+    while ahead.step(&ws) {}
+    let mut other = ws.clone();
+    other.mark_won("full", now()).unwrap();
+    let measured = store_units(&other, BUCKETS);
+    let expected = encode_store(&other, BUCKETS);
+    assert_eq!(
+        measured,
+        units(expected.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    );
+    let mut store = Store::new();
+    let mut saved = first_visit.clone();
+    apply(&mut store, plan(&other, &saved), &mut saved);
+    assert_eq!(store, expected.into_iter().collect::<Store>());
+    assert_eq!(load_store(&store).ws, with_deals_sorted(other.clone()));
+
+    // Made for one workspace, stepped with another of the same size: what it packs is not
+    // that workspace's chunks, and is never written for it.
+    let mut ahead = PackAhead::new(&ws, BUCKETS);
+    let mut shuffled = other.clone();
+    shuffled.deals.reverse();
+    while ahead.step(&shuffled) {}
+    let mut store = Store::new();
+    let mut saved = first_visit;
+    apply(&mut store, plan(&other, &saved), &mut saved);
+    assert_eq!(store, stored(&other));
+    // A workspace of another size stops it at once.
+    let mut ahead = PackAhead::new(&ws, BUCKETS);
+    let mut fewer = ws.clone();
+    fewer.deals.pop();
+    assert!(!ahead.step(&fewer));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Small wrappers over browser facilities the UI needs: the clock, random ids, the
-//! browser's languages, confirmations and file downloads.
+//! browser's languages, confirmations, file downloads and a task of its own for work.
 
 use chrono::{DateTime, Utc};
 use wasm_bindgen::{JsCast, JsValue};
@@ -123,4 +123,22 @@ pub fn focus_within(selector: &str) -> bool {
         .and_then(|d| d.active_element())
         .and_then(|e| e.closest(selector).ok().flatten())
         .is_some()
+}
+
+/// Runs `f` in a task of its own, queued now: input and rendering that are due go first,
+/// and there is no timer's minimum delay (a message on a new channel, as schedulers of
+/// long work in slices do). Where the channel cannot be made, in a timer's task.
+pub fn next_task(f: impl FnOnce() + 'static) {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        leptos::prelude::set_timeout(f, std::time::Duration::ZERO);
+        return;
+    };
+    let (port, sender) = (channel.port1(), channel.port2());
+    // The closure holds the channel until it runs, then is freed.
+    let run = wasm_bindgen::closure::Closure::once_into_js(move || {
+        f();
+        drop(channel);
+    });
+    port.set_onmessage(Some(run.unchecked_ref()));
+    let _ = sender.post_message(&JsValue::NULL);
 }

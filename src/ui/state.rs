@@ -306,9 +306,12 @@ impl Ctx {
         let result = self.run(op);
         if result.is_ok() {
             self.unrecorded.set_value(Some(None));
-            // Queued behind the effects the change woke (the column index, the save), so
-            // the key-to-stored path does not wait for it.
-            leptos::task::spawn_local(async move { self.record_change() });
+            // In a task of its own after the next frame: neither the key-to-stored path nor
+            // the frame that shows the change waits for it. Whatever must see the history
+            // (another change, undo, another tab's change) records it first.
+            request_animation_frame(move || {
+                super::browser::next_task(move || self.record_change())
+            });
         }
         result
     }

@@ -244,12 +244,17 @@ fn checked_meta(
 }
 
 thread_local! {
-    /// Chunks packed by [`store_units`], by bucket, with the deals each holds, for the save
-    /// that follows (an import is measured, then stored: each chunk is serialised and
-    /// DEFLATEd once). A plan takes a chunk from here only when its deals are equal, field
-    /// for field, to the ones it would write; taken out when used.
+    /// Chunks packed ahead ([`PackAhead`]) or by [`store_units`], by bucket, with the deals
+    /// each holds, for the save that follows (an import is measured, then stored: each
+    /// chunk is serialised and DEFLATEd once). A chunk is taken from here only when its
+    /// deals are equal, field for field, to the ones it would hold; a plan takes it out.
     static PACKED: std::cell::RefCell<HashMap<u32, (Vec<Deal>, String)>> =
         std::cell::RefCell::new(HashMap::new());
+}
+
+/// Whether `kept` (a packed chunk's deals) are `deals`, field for field.
+fn same_deals(kept: &[Deal], deals: &[&Deal]) -> bool {
+    kept.len() == deals.len() && kept.iter().zip(deals).all(|(a, b)| a == *b)
 }
 
 fn chunk_json(deals: &[&Deal]) -> String {
@@ -272,8 +277,7 @@ fn encode_bucket(bucket: u32, deals: &[&Deal]) -> String {
     PACKED
         .with(|memo| {
             let (kept, packed) = memo.borrow_mut().remove(&bucket)?;
-            (kept.len() == deals.len() && kept.iter().zip(deals).all(|(a, b)| a == *b))
-                .then_some(packed)
+            same_deals(&kept, deals).then_some(packed)
         })
         .unwrap_or_else(|| encode_chunk(deals))
 }
@@ -1110,20 +1114,85 @@ pub fn encode_store(ws: &Workspace, buckets: u32) -> Vec<(String, String)> {
 }
 
 /// The room, in UTF-16 code units, a workspace takes stored in format 2. The packed chunks
-/// are kept for the save that stores this workspace next.
+/// are kept for the save that stores this workspace next; chunks [`PackAhead`] packed for
+/// the same deals are used, not packed again.
 pub fn store_units(ws: &Workspace, buckets: u32) -> usize {
-    PACKED.with(|memo| memo.borrow_mut().clear());
+    let mut ahead = PACKED.with(|memo| std::mem::take(&mut *memo.borrow_mut()));
+    let mut packed_now = HashMap::new();
     let mut total = units([(
         META_KEY,
         encode_meta(&ws.pipelines, &ws.lost_reasons, buckets).as_str(),
     )]);
     for (bucket, deals) in deals_by_bucket(ws, buckets) {
-        let packed = encode_chunk(&deals);
-        total += units([(chunk_key(bucket).as_str(), packed.as_str())]);
-        let kept = deals.into_iter().cloned().collect();
-        PACKED.with(|memo| memo.borrow_mut().insert(bucket, (kept, packed)));
+        let entry = match ahead.remove(&bucket) {
+            Some(entry) if same_deals(&entry.0, &deals) => entry,
+            _ => {
+                let packed = encode_chunk(&deals);
+                (deals.into_iter().cloned().collect(), packed)
+            }
+        };
+        total += units([(chunk_key(bucket).as_str(), entry.1.as_str())]);
+        packed_now.insert(bucket, entry);
     }
+    PACKED.with(|memo| *memo.borrow_mut() = packed_now);
     total
+}
+
+/// Packs, a chunk at a time, the chunks a workspace would be stored in, for
+/// [`store_units`] and the save after it to take. An import's preview is read for a while
+/// before the user chooses to replace: packing is most of what that choice then costs,
+/// and is done meanwhile, in the page's idle time. Only ever a head start: what it packed
+/// is used only where the deals are still equal, field for field.
+pub struct PackAhead {
+    /// Each bucket with the indices of its deals in `ws.deals`, sorted by id.
+    groups: Vec<(u32, Vec<usize>)>,
+    next: usize,
+    n_deals: usize,
+}
+
+impl PackAhead {
+    /// The chunks of `ws` stored in `buckets` chunks, none packed yet.
+    pub fn new(ws: &Workspace, buckets: u32) -> PackAhead {
+        let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, deal) in ws.deals.iter().enumerate() {
+            groups
+                .entry(bucket_of(&deal.id, buckets))
+                .or_default()
+                .push(i);
+        }
+        for indices in groups.values_mut() {
+            sort_stable_by(indices, |a, b| ws.deals[*a].id.cmp(&ws.deals[*b].id));
+        }
+        PackAhead {
+            groups: groups.into_iter().collect(),
+            next: 0,
+            n_deals: ws.deals.len(),
+        }
+    }
+
+    /// Packs the next chunk of `ws` (the workspace it was made for). False when there is
+    /// nothing left to pack, or `ws` is not that workspace.
+    pub fn step(&mut self, ws: &Workspace) -> bool {
+        if ws.deals.len() != self.n_deals {
+            return false;
+        }
+        let Some((bucket, indices)) = self.groups.get(self.next) else {
+            return false;
+        };
+        self.next += 1;
+        let deals: Vec<&Deal> = indices.iter().filter_map(|i| ws.deals.get(*i)).collect();
+        let packed = PACKED.with(|memo| {
+            memo.borrow()
+                .get(bucket)
+                .is_some_and(|(kept, _)| same_deals(kept, &deals))
+        });
+        if !packed {
+            let value = encode_chunk(&deals);
+            let kept = deals.into_iter().cloned().collect();
+            PACKED.with(|memo| memo.borrow_mut().insert(*bucket, (kept, value)));
+        }
+        self.next < self.groups.len()
+    }
 }
 
 /// Whether what an import would leave fits in the browser's quota, in UTF-16 code units:

@@ -141,7 +141,12 @@ fn unpack_bytes(raw: &str) -> Result<Vec<u8>, UnpackError> {
 
 /// The length of `value` in UTF-16 code units: what localStorage counts.
 pub fn utf16_len(value: &str) -> usize {
-    value.chars().map(char::len_utf16).sum()
+    // One unit for each character (each byte that does not continue one), two for each
+    // outside the Basic Multilingual Plane (four-byte UTF-8): counted on bytes, not decoded.
+    value
+        .bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 #[cfg(test)]
@@ -162,6 +167,19 @@ mod tests {
             assert_eq!(unpack_bytes(&packed), Ok(bytes), "length {len}");
             text.push_str("Ærlig tilbud til Nordlys AS; ");
             assert_eq!(unpack_text(&pack_text(&text)).as_deref(), Ok(text.as_str()));
+        }
+    }
+
+    #[test]
+    fn the_length_in_utf16_units_is_what_the_browser_counts() {
+        for text in [
+            "",
+            "plain ASCII",
+            "Ærlig tilbud: 12 500 kr – «ja»",
+            "emoji 🚀 and 𝄞, two units each",
+            &pack_text("a packed value holds three-byte characters only"),
+        ] {
+            assert_eq!(utf16_len(text), text.encode_utf16().count(), "{text}");
         }
     }
 

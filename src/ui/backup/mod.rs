@@ -19,9 +19,15 @@ use crate::storage::codec;
 use crate::storage::local;
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
 
 const SNAPSHOT_KEY: &str = "pipewright.snapshot";
 const SNOOZE_KEY: &str = "pipewright.backup-snooze";
+/// How long one slice of packing ahead may take, in milliseconds: a click that comes
+/// meanwhile waits at most this long.
+const SLICE_MS: f64 = 8.0;
 
 /// What the import area shows: nothing, a validated file awaiting a choice, or an error.
 #[derive(Clone, Debug, Default)]
@@ -29,9 +35,10 @@ pub enum ImportState {
     #[default]
     Idle,
     Reading(String),
+    /// Shared, not copied, by the preview and the packing done while it is read.
     Preview {
         file_name: String,
-        backup: Box<Backup>,
+        backup: Arc<Backup>,
     },
     Failed {
         file_name: String,
@@ -124,14 +131,46 @@ impl Backups {
                     return;
                 }
             };
-            self.import.set(match backup::parse_backup(&bytes) {
-                Ok(backup) => ImportState::Preview {
-                    file_name,
-                    backup: Box::new(backup),
-                },
-                Err(error) => ImportState::Failed { file_name, error },
-            });
+            match backup::parse_backup(&bytes) {
+                Ok(backup) => {
+                    let backup = Arc::new(backup);
+                    self.import.set(ImportState::Preview {
+                        file_name,
+                        backup: backup.clone(),
+                    });
+                    self.pack_ahead(backup);
+                }
+                Err(error) => self.import.set(ImportState::Failed { file_name, error }),
+            }
         });
+    }
+
+    /// While the preview of `backup` is read, packs the chunks "Replace" would store, a few
+    /// milliseconds at a time, each slice a task of its own so that a click waits for one
+    /// slice at most: most of what Replace costs is done before it is pressed. Starts once
+    /// the page is idle (the preview painted); stops when the preview goes.
+    fn pack_ahead(self, backup: Arc<Backup>) {
+        let ahead = Rc::new(RefCell::new(codec::PackAhead::new(
+            &backup.workspace,
+            codec::BUCKETS,
+        )));
+        fn slice(backups: Backups, backup: Arc<Backup>, ahead: Rc<RefCell<codec::PackAhead>>) {
+            let previewed = backups.import.with_untracked(|state| {
+                matches!(state, ImportState::Preview { backup: shown, .. } if Arc::ptr_eq(shown, &backup))
+            });
+            if !previewed {
+                return;
+            }
+            let until = js_sys::Date::now() + SLICE_MS;
+            let mut more = true;
+            while more && js_sys::Date::now() < until {
+                more = ahead.borrow_mut().step(&backup.workspace);
+            }
+            if more {
+                browser::next_task(move || slice(backups, backup, ahead));
+            }
+        }
+        request_idle_callback(move || slice(self, backup.clone(), ahead.clone()));
     }
 
     fn export_all(self, ctx: Ctx) {

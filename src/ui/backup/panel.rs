@@ -8,6 +8,7 @@ use crate::ui::browser;
 use crate::ui::intl;
 use crate::ui::state::Ctx;
 use leptos::prelude::*;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
 #[component]
@@ -166,7 +167,7 @@ fn ImportResult() -> impl IntoView {
                     </div>
                 }.into_any(),
                 ImportState::Preview { file_name, backup } => {
-                    view! { <ImportPreview file_name=file_name backup=*backup/> }.into_any()
+                    view! { <ImportPreview file_name=file_name backup=backup/> }.into_any()
                 }
                 ImportState::Done(text) => view! { <p class="import-done">{text}</p> }.into_any(),
             }}
@@ -176,7 +177,7 @@ fn ImportResult() -> impl IntoView {
 
 /// A validated file: what it holds, and the choice between replacing and adding beside.
 #[component]
-fn ImportPreview(file_name: String, backup: Backup) -> impl IntoView {
+fn ImportPreview(file_name: String, backup: Arc<Backup>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let backups = expect_context::<Backups>();
     let lang = ctx.lang;
@@ -220,10 +221,10 @@ fn ImportPreview(file_name: String, backup: Backup) -> impl IntoView {
             <p>{summary}</p>
             <p class="hint">{names}</p>
             <div class="settings-row">
-                <button type="button" class="danger" on:click=move |_| backups.replace(ctx, incoming.get_value(), &name.get_value())>
+                <button type="button" class="danger" on:click=move |_| backups.replace(ctx, Arc::unwrap_or_clone(incoming.get_value()), &name.get_value())>
                     {move || t(lang.get(), "backup.replace")}
                 </button>
-                <button type="button" class="primary" on:click=move |_| backups.add_beside(ctx, incoming.get_value(), &name.get_value())>
+                <button type="button" class="primary" on:click=move |_| backups.add_beside(ctx, Arc::unwrap_or_clone(incoming.get_value()), &name.get_value())>
                     {move || t(lang.get(), "backup.add")}
                 </button>
                 <button type="button" on:click=move |_| backups.import.set(ImportState::Idle)>
