@@ -387,6 +387,30 @@ test('“Replace” then “Undo import” restores the earlier workspace, and b
   expect(byId((await exportBackup(page)).file.workspace)).toEqual(byId(mine));
 });
 
+// While a preview is read, the app packs what Replace will store; a preview given up for
+// another file must leave nothing of the first behind.
+test('a preview read and given up, then another file with the same deals changed: Replace stores the second, exactly', async ({ page }) => {
+  await open(page);
+  await openBackups(page);
+  const second = JSON.parse(corpus('valid.json').toString('utf8')) as BackupFile;
+  const first = structuredClone(second);
+  for (const deal of first.workspace.deals) deal.title = `${deal.title} (first file)`;
+  await chooseBackupFile(page, 'first.json', JSON.stringify(first, null, 2));
+  await expect(importPreview(page)).toContainText(previewText(2, 3, first.exported_at));
+  // Read at leisure: long enough for every chunk of the first file to be packed.
+  await page.waitForTimeout(500);
+  await importPreview(page).getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(importPreview(page)).toHaveCount(0);
+
+  await chooseBackupFile(page, 'valid.json', corpus('valid.json'));
+  await importPreview(page).getByRole('button', { name: 'Replace everything I have now', exact: true }).click();
+  await expect(backupPanel(page)).toContainText('Imported (pipelines / deals: 2 / 3).');
+  await reload(page);
+  expect((await storedDeals(page)).map((r) => r.deal.title).sort()).toEqual(second.workspace.deals.map((d) => d.title).sort());
+  await openBackups(page);
+  expect(byId((await exportBackup(page)).file.workspace)).toEqual(byId(second.workspace));
+});
+
 // ---------------------------------------------------------------- bad files
 
 // Grouped so that one seeded board serves several files; each file is still checked on
