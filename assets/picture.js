@@ -2,47 +2,58 @@
 // still loading and reading the deals (src/ui/picture.rs takes it and explains the rules).
 // A picture only: inert (no focus, no clicks, hidden from assistive technology) until the
 // app, once its own board is drawn, takes it away. It is shown only if everything it was
-// drawn from is still as it was: the same stored keys and values, the same day (Overdue
-// and Stale depend on it) and the same window width. A classic script at the top of
-// <body>: it runs before the app's module script, with no inline code for the policy.
+// drawn from is still as it was: no write since (the app's write mark), the same stored
+// keys and values, the same day (Overdue and Stale depend on it) and the same window
+// width. A classic script at the top of <body>: it runs before the app's module script,
+// with no inline code for the policy.
 (function () {
   var KEY = 'pipewright.picture';
   var PREFIX = 'pipewright.';
   // The colour scheme is applied by theme.js and does not change the picture.
   var THEME_KEY = 'pipewright.theme';
   var LANG_KEY = 'pipewright.lang';
+  // A fresh random value after every write of the app's, from any tab, written after the
+  // data (src/storage/local.rs).
+  var WRITTEN_KEY = 'pipewright.written';
+  // Values up to this many UTF-16 units are stamped whole; longer ones (the deal chunks)
+  // by their length and the write mark: hashing every deal at every start would cost more
+  // than the picture saves.
+  var WHOLE = 4096;
 
-  // What the picture depends on: every key and value of ours but the picture itself and
-  // the theme (two FNV-1a hashes with different starts, and the length), the UTC day
-  // and the window's width.
-  // Our stored keys that the picture depends on: all but the picture itself and the theme.
+  // Our stored keys that the picture depends on: all but the picture itself, the theme and
+  // the write mark.
   function drawnFrom() {
     var keys = [];
     for (var i = 0; i < localStorage.length; i++) {
       var key = localStorage.key(i);
-      if (key && key.indexOf(PREFIX) === 0 && key !== KEY && key !== THEME_KEY) keys.push(key);
+      if (key && key.indexOf(PREFIX) === 0 && key !== KEY && key !== THEME_KEY && key !== WRITTEN_KEY) keys.push(key);
     }
     return keys;
   }
 
+  // What the picture depends on: the write mark, every key of ours (as above) with its
+  // value's length and, if short, the value itself (two FNV-1a hashes with different
+  // starts), the UTC day and the window's width.
   function stamp() {
     var keys = drawnFrom().sort();
-    var a = 0x811c9dc5, b = 0x01000193, n = 0;
+    var a = 0x811c9dc5, b = 0x01000193;
     function mix(text) {
       for (var j = 0; j < text.length; j++) {
         var c = text.charCodeAt(j);
         a = Math.imul(a ^ c, 0x01000193);
         b = Math.imul(b ^ c, 0x01000193) + 0x9e3779b9;
       }
-      n += text.length + 1;
       a = Math.imul(a ^ 0xffff, 0x01000193);
     }
     for (var k = 0; k < keys.length; k++) {
+      var value = localStorage.getItem(keys[k]) || '';
       mix(keys[k]);
-      mix(localStorage.getItem(keys[k]) || '');
+      mix(String(value.length));
+      if (value.length <= WHOLE) mix(value);
     }
     var day = new Date().toISOString().slice(0, 10);
-    return [1, day, window.innerWidth, n, (a >>> 0).toString(36), (b >>> 0).toString(36)].join('|');
+    var written = localStorage.getItem(WRITTEN_KEY) || '';
+    return [2, day, window.innerWidth, written, keys.length, (a >>> 0).toString(36), (b >>> 0).toString(36)].join('|');
   }
   // The app asks for the same stamp when it stores a picture.
   window.pipewrightPictureStamp = stamp;

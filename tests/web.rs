@@ -12,6 +12,7 @@ use pipewright::i18n::Lang;
 use pipewright::storage::codec::{self, Saved, BUCKETS};
 use pipewright::storage::local::{self, ApplyReport, StorageError};
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -147,7 +148,10 @@ fn a_packed_value_reads_back_unit_for_unit() {
     assert_eq!(codec::decode_chunk(&back).unwrap().len(), 3);
     let (total, ours) = local::used_units(|key| key == "pipewright.test").unwrap();
     let expected = codec::units([("pipewright.test", packed.as_str())]);
-    assert_eq!((total, ours), (expected, expected));
+    // Beside it, only the write mark the write left.
+    let mark = local::get(codec::WRITTEN_KEY).unwrap().unwrap();
+    let mark_units = codec::units([(codec::WRITTEN_KEY, mark.as_str())]);
+    assert_eq!((total, ours), (expected + mark_units, expected));
     clear();
 }
 
@@ -156,8 +160,13 @@ fn a_workspace_round_trips_through_real_local_storage() {
     clear();
     let ws = sample_workspace();
     save_first(&ws);
+    let mut stored = everything();
+    assert!(
+        stored.remove(codec::WRITTEN_KEY).is_some(),
+        "the write mark"
+    );
     assert_eq!(
-        everything(),
+        stored,
         codec::encode_store(&ws, BUCKETS)
             .into_iter()
             .collect::<Store>()
@@ -186,7 +195,9 @@ fn one_changed_deal_rewrites_only_its_chunk() {
     let after = everything();
     assert_eq!(after.len(), before.len());
     for (key, value) in &before {
-        if *key != chunk_key_of("deal-a") {
+        if *key == codec::WRITTEN_KEY {
+            assert_ne!(after.get(key), Some(value), "the write mark is new");
+        } else if *key != chunk_key_of("deal-a") {
             assert_eq!(after.get(key), Some(value), "{key} was rewritten");
         }
     }
@@ -341,6 +352,65 @@ fn the_picture_of_the_board_gives_way_to_a_write_that_needs_its_room() {
     let biggest = with_long_notes(&bigger, 1, 300_000);
     let report = local::apply(codec::plan(&biggest, &saved), &mut saved);
     assert_eq!(report.error, Some(StorageError::Quota));
+    clear();
+}
+
+#[wasm_bindgen_test]
+fn every_write_of_ours_leaves_a_fresh_write_mark_written_after_it() {
+    clear();
+    let mark = || local::get(codec::WRITTEN_KEY).unwrap();
+    local::load(Lang::En).unwrap();
+    assert_eq!(mark(), None);
+    assert!(local::written_is_current());
+    local::set(codec::LANG_KEY, "nb").unwrap();
+    let first = mark().expect("a mark after a write");
+    assert!(local::written_is_current());
+    // The picture, the colour scheme and keys not ours leave it as it is.
+    local::set(codec::PICTURE_KEY, "picture").unwrap();
+    local::remove(codec::PICTURE_KEY).unwrap();
+    local::set(codec::THEME_KEY, "dark").unwrap();
+    local::set("another.app", "x").unwrap();
+    assert_eq!(mark().as_ref(), Some(&first));
+
+    // A save of many chunks: the mark is written last, and is new.
+    let order = js_sys::eval(
+        "(() => { const log = []; const set = Storage.prototype.setItem; \
+         Storage.prototype.setItem = function (k, v) { log.push(k); return set.call(this, k, v); }; \
+         log.restore = () => { Storage.prototype.setItem = set; }; return log; })()",
+    )
+    .unwrap();
+    save_first(&sample_workspace());
+    js_sys::Reflect::get(&order, &"restore".into())
+        .unwrap()
+        .dyn_into::<js_sys::Function>()
+        .unwrap()
+        .call0(&order)
+        .unwrap();
+    let order: Vec<String> = js_sys::Array::from(&order)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    assert!(
+        order
+            .iter()
+            .filter(|k| k.starts_with(codec::CHUNK_PREFIX))
+            .count()
+            > 1
+    );
+    assert_eq!(order.last().map(String::as_str), Some(codec::WRITTEN_KEY));
+    let second = mark().unwrap();
+    assert_ne!(second, first);
+    // A removal is a write too.
+    local::remove(codec::LANG_KEY).unwrap();
+    assert_ne!(mark().as_ref(), Some(&second));
+    assert!(local::written_is_current());
+
+    // Another tab's write: its mark is stored before its `storage` event is taken in here.
+    let storage = local::storage().unwrap();
+    storage.set_item(codec::WRITTEN_KEY, "another-tab").unwrap();
+    assert!(!local::written_is_current());
+    local::saw_written(Some("another-tab".to_string()));
+    assert!(local::written_is_current());
     clear();
 }
 

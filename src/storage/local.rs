@@ -48,8 +48,67 @@ pub fn get(key: &str) -> Result<Option<String>, StorageError> {
     storage()?.get_item(key).map_err(js_error)
 }
 
+thread_local! {
+    /// The write mark ([`codec::WRITTEN_KEY`]) as this tab last knew it: read at load, set
+    /// by its own writes, and by another tab's, taken in through the `storage` event
+    /// ([`saw_written`]) after that tab's data writes (each tab writes the mark last).
+    static SEEN_WRITTEN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether writing `key` changes what the picture of the board is drawn from: everything
+/// of ours but the picture itself, the colour scheme (the picture takes the page's), the
+/// mark, and the raw copies of unreadable values (kept aside at start-up, which writes
+/// nothing else; each is a key of its own, which the picture's stamp lists).
+fn marks_a_write(key: &str) -> bool {
+    key.starts_with(PREFIX)
+        && !key.starts_with(UNREADABLE_PREFIX)
+        && key != codec::PICTURE_KEY
+        && key != codec::THEME_KEY
+        && key != codec::WRITTEN_KEY
+}
+
+/// After a write of ours, a fresh write mark, written last. Should the mark itself not fit,
+/// it and the picture of the board go: no picture can then match data written since.
+fn mark_written(storage: &web_sys::Storage, key: &str) {
+    if !marks_a_write(key) {
+        return;
+    }
+    let mark = format!(
+        "{:x}{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 2f64.powi(52)) as u64
+    );
+    let seen = match storage.set_item(codec::WRITTEN_KEY, &mark) {
+        Ok(()) => Some(mark),
+        Err(_) => {
+            let _ = storage.remove_item(codec::WRITTEN_KEY);
+            let _ = storage.remove_item(codec::PICTURE_KEY);
+            None
+        }
+    };
+    SEEN_WRITTEN.with(|s| *s.borrow_mut() = seen);
+}
+
+/// Another tab's write mark, taken in with its `storage` event: every change of theirs
+/// made before it has been taken in too (events come in the order of the writes).
+pub fn saw_written(mark: Option<String>) {
+    SEEN_WRITTEN.with(|s| *s.borrow_mut() = mark);
+}
+
+/// Whether this tab has taken in every write made to storage: the mark stored is the one
+/// it last wrote or saw. Not so while another tab's writes are still on their way in.
+pub fn written_is_current() -> bool {
+    get(codec::WRITTEN_KEY).is_ok_and(|stored| SEEN_WRITTEN.with(|s| *s.borrow() == stored))
+}
+
 pub fn set(key: &str, value: &str) -> Result<(), StorageError> {
     let storage = storage()?;
+    set_in(&storage, key, value)?;
+    mark_written(&storage, key);
+    Ok(())
+}
+
+fn set_in(storage: &web_sys::Storage, key: &str, value: &str) -> Result<(), StorageError> {
     match storage.set_item(key, value).map_err(js_error) {
         // The picture of the board (`ui::picture`) is not data: it gives way to any write.
         Err(StorageError::Quota)
@@ -68,7 +127,10 @@ pub fn set(key: &str, value: &str) -> Result<(), StorageError> {
 }
 
 pub fn remove(key: &str) -> Result<(), StorageError> {
-    storage()?.remove_item(key).map_err(js_error)
+    let storage = storage()?;
+    storage.remove_item(key).map_err(js_error)?;
+    mark_written(&storage, key);
+    Ok(())
 }
 
 /// Every key and value of ours, in storage order.
@@ -127,6 +189,8 @@ pub fn load_unchecked(lang: crate::i18n::Lang) -> Result<Startup, StorageError> 
 }
 
 fn load_with(lang: crate::i18n::Lang, defer: bool) -> Result<Startup, StorageError> {
+    // Read in the same task as the values: what the mark stood for when they were read.
+    saw_written(get(codec::WRITTEN_KEY)?);
     let entries = entries()?;
     let pairs = entries.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let mut loaded = if defer {

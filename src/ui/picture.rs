@@ -8,9 +8,14 @@
 //! hidden from assistive technology, until the app's own board replaces it ([`take_down`]).
 //!
 //! The rules that keep the picture honest:
-//! - It is drawn only if what it shows is still so: `picture.js` stamps every stored key
-//!   and value of ours (the theme and the picture aside), the UTC day (Overdue and Stale
-//!   depend on it) and the window width, and shows the picture only under the same stamp.
+//! - It is drawn only if what it shows is still so: `picture.js` stamps what it was drawn
+//!   from, and shows the picture only under the same stamp: the write mark (a fresh random
+//!   value `storage::local` writes after every write of ours, from any tab), every stored
+//!   key of ours with the length of its value, short values whole (the language, the
+//!   workspace record), the UTC day (Overdue and Stale depend on it) and the window width.
+//!   Reading and hashing every deal at every start would cost more than the picture saves.
+//! - It is stored only when this tab has taken in every write made to storage (the mark
+//!   stored is the one it wrote or last saw come in, after the writes it stands for).
 //! - It is stored only when the board on screen is what a fresh start would draw: the board
 //!   screen, no search, no dialog, every column at its top, the first stage tab, and every
 //!   change stored (a failed save shows changes that storage does not have).
@@ -119,6 +124,10 @@ fn document() -> Option<Document> {
 /// the same board.
 fn store(ctx: Ctx) {
     let _ = local::remove(PICTURE_KEY);
+    // Another tab's writes still on their way in: this board is not what storage holds.
+    if !local::written_is_current() {
+        return;
+    }
     let Some(html) = picture(ctx) else {
         return;
     };

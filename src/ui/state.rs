@@ -216,6 +216,8 @@ impl Ctx {
                 Some(key) if codec::is_workspace_key(&key) => {
                     self.adopt_stored(&key, ev.new_value());
                 }
+                // Written after that tab's data: everything before it is taken in.
+                Some(key) if key == codec::WRITTEN_KEY => local::saw_written(ev.new_value()),
                 // `clear()` in another tab: this tab's copy is all that is left; say so.
                 None => self.notice.set(Some(
                     t(self.lang.get_untracked(), "sync.cleared").to_string(),
@@ -306,12 +308,9 @@ impl Ctx {
         let result = self.run(op);
         if result.is_ok() {
             self.unrecorded.set_value(Some(None));
-            // In a task of its own after the next frame: neither the key-to-stored path nor
-            // the frame that shows the change waits for it. Whatever must see the history
-            // (another change, undo, another tab's change) records it first.
-            request_animation_frame(move || {
-                super::browser::next_task(move || self.record_change())
-            });
+            // Queued behind the effects the change woke (the column index, the save), so
+            // the key-to-stored path does not wait for it.
+            leptos::task::spawn_local(async move { self.record_change() });
         }
         result
     }

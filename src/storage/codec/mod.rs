@@ -34,6 +34,9 @@ pub const LAST_BACKUP_KEY: &str = "pipewright.last-backup";
 /// The board as the user left it, drawn while the app loads (`ui::picture`): not data, and
 /// the first thing to go when a write needs room.
 pub const PICTURE_KEY: &str = "pipewright.picture";
+/// A fresh random value after every write of ours (`storage::local`): what the picture of
+/// the board is stamped with, so that a picture is never drawn over data written since.
+pub const WRITTEN_KEY: &str = "pipewright.written";
 /// An unreadable value of key K is kept, untouched, under this prefix + K.
 pub const UNREADABLE_PREFIX: &str = "pipewright.unreadable.";
 
