@@ -54,12 +54,90 @@ pub fn is_packed(raw: &str) -> bool {
     raw.starts_with(TAG)
 }
 
-/// Compresses `text` and packs it.
+/// Compresses `text` and packs it: each run of DEFLATE output is packed as it comes, with
+/// one compressor kept for the thread (made once, reset for each value).
 pub fn pack_text(text: &str) -> String {
-    pack_bytes(&miniz_oxide::deflate::compress_to_vec(
-        text.as_bytes(),
-        LEVEL,
-    ))
+    use miniz_oxide::deflate::core::{
+        compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush,
+        TDEFLStatus,
+    };
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Option<Box<CompressorOxide>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut packer = Packer::new(text.len() / 6);
+    let done = COMPRESSOR.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let compressor = cell.get_or_insert_with(|| {
+            Box::new(CompressorOxide::new(create_comp_flags_from_zip_params(
+                i32::from(LEVEL),
+                0,
+                0,
+            )))
+        });
+        compressor.reset();
+        let (status, _) =
+            compress_to_output(compressor, text.as_bytes(), TDEFLFlush::Finish, |bytes| {
+                packer.push(bytes);
+                true
+            });
+        status == TDEFLStatus::Done
+    });
+    if done {
+        packer.finish()
+    } else {
+        pack_bytes(&miniz_oxide::deflate::compress_to_vec(
+            text.as_bytes(),
+            LEVEL,
+        ))
+    }
+}
+
+/// Bytes packed 15 bits to a code unit as they come (see [`pack_bytes`]).
+struct Packer {
+    out: String,
+    acc: u32,
+    n_acc: u32,
+    n_bytes: u64,
+}
+
+impl Packer {
+    fn new(capacity: usize) -> Packer {
+        let mut out = String::with_capacity(2 + capacity);
+        out.push(TAG);
+        // The pad, known at the end: one ASCII character, written over then.
+        out.push('0');
+        Packer {
+            out,
+            acc: 0,
+            n_acc: 0,
+            n_bytes: 0,
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.n_bytes += bytes.len() as u64;
+        for &byte in bytes {
+            self.acc = (self.acc << 8) | u32::from(byte);
+            self.n_acc += 8;
+            if self.n_acc >= BITS {
+                self.n_acc -= BITS;
+                push_unit(&mut self.out, (self.acc >> self.n_acc) & 0x7FFF);
+                self.acc &= (1 << self.n_acc) - 1;
+            }
+        }
+    }
+
+    fn finish(mut self) -> String {
+        if self.n_acc > 0 {
+            push_unit(&mut self.out, (self.acc << (BITS - self.n_acc)) & 0x7FFF);
+        }
+        let total_bits = self.n_bytes * 8;
+        let pad = (total_bits.div_ceil(u64::from(BITS)) * u64::from(BITS) - total_bits) as u32;
+        let pad = char::from_digit(pad, 16).unwrap_or('0');
+        self.out.replace_range(1..2, pad.encode_utf8(&mut [0; 4]));
+        self.out
+    }
 }
 
 /// The text a packed value holds.
@@ -167,6 +245,26 @@ mod tests {
             assert_eq!(unpack_bytes(&packed), Ok(bytes), "length {len}");
             text.push_str("Ærlig tilbud til Nordlys AS; ");
             assert_eq!(unpack_text(&pack_text(&text)).as_deref(), Ok(text.as_str()));
+        }
+    }
+
+    #[test]
+    fn packing_as_the_output_comes_is_packing_the_whole_stream() {
+        let mut text = String::new();
+        for i in 0..150 {
+            // Empty, short, and past the compressor's 64 KB output buffer.
+            let whole = pack_bytes(&miniz_oxide::deflate::compress_to_vec(
+                text.as_bytes(),
+                LEVEL,
+            ));
+            assert_eq!(pack_text(&text), whole, "{} bytes", text.len());
+            text.push_str(&format!(
+                "{{\"title\":\"Avtale {i}\",\"rev\":{}}},",
+                i * 7919 % 104729
+            ));
+            for j in 0..i * 4 {
+                text.push_str(&format!("{},", (i * j) % 1009));
+            }
         }
     }
 
