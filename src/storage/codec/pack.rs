@@ -55,18 +55,15 @@ pub fn is_packed(raw: &str) -> bool {
 }
 
 /// Compresses `text` and packs it: each run of DEFLATE output is packed as it comes, with
-/// one compressor kept for the thread (made once, reset for each value).
+/// one compressor kept for the thread (made once, reset for each value; a compressor left
+/// in a bad state, which a reset rules out, is replaced and the value packed again).
 pub fn pack_text(text: &str) -> String {
-    use miniz_oxide::deflate::core::{
-        compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush,
-        TDEFLStatus,
-    };
+    use miniz_oxide::deflate::core::{create_comp_flags_from_zip_params, CompressorOxide};
     thread_local! {
         static COMPRESSOR: std::cell::RefCell<Option<Box<CompressorOxide>>> =
             const { std::cell::RefCell::new(None) };
     }
-    let mut packer = Packer::new(text.len() / 6);
-    let done = COMPRESSOR.with(|cell| {
+    COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         let compressor = cell.get_or_insert_with(|| {
             Box::new(CompressorOxide::new(create_comp_flags_from_zip_params(
@@ -76,24 +73,30 @@ pub fn pack_text(text: &str) -> String {
             )))
         });
         compressor.reset();
-        let (status, _) =
-            compress_to_output(compressor, text.as_bytes(), TDEFLFlush::Finish, |bytes| {
-                packer.push(bytes);
-                true
-            });
-        status == TDEFLStatus::Done
-    });
-    if done {
-        packer.finish()
-    } else {
-        pack_bytes(&miniz_oxide::deflate::compress_to_vec(
-            text.as_bytes(),
-            LEVEL,
-        ))
-    }
+        deflate_packed(compressor, text).unwrap_or_else(|| {
+            **compressor =
+                CompressorOxide::new(create_comp_flags_from_zip_params(i32::from(LEVEL), 0, 0));
+            deflate_packed(compressor, text).unwrap_or_default()
+        })
+    })
 }
 
-/// Bytes packed 15 bits to a code unit as they come (see [`pack_bytes`]).
+fn deflate_packed(
+    compressor: &mut miniz_oxide::deflate::core::CompressorOxide,
+    text: &str,
+) -> Option<String> {
+    use miniz_oxide::deflate::core::{compress_to_output, TDEFLFlush, TDEFLStatus};
+    let mut packer = Packer::new(text.len() / 6);
+    let (status, _) =
+        compress_to_output(compressor, text.as_bytes(), TDEFLFlush::Finish, |bytes| {
+            packer.push(bytes);
+            true
+        });
+    (status == TDEFLStatus::Done).then(|| packer.finish())
+}
+
+/// Bytes packed 15 bits to a code unit as they come: the high bits of each byte first, the
+/// last unit's unused low bits counted by the pad character.
 struct Packer {
     out: String,
     acc: u32,
@@ -148,28 +151,12 @@ pub fn unpack_text(raw: &str) -> Result<String, UnpackError> {
     String::from_utf8(inflated).map_err(|_| UnpackError::NotText)
 }
 
+/// `bytes` packed whole (the tests' reference for [`pack_text`]'s packing as it goes).
+#[cfg(test)]
 fn pack_bytes(bytes: &[u8]) -> String {
-    let total_bits = bytes.len() as u64 * 8;
-    let n_units = total_bits.div_ceil(u64::from(BITS));
-    let pad = (n_units * u64::from(BITS) - total_bits) as u32;
-    let mut out = String::with_capacity(2 + n_units as usize * 3);
-    out.push(TAG);
-    out.push(char::from_digit(pad, 16).unwrap_or('0'));
-    let mut acc: u32 = 0;
-    let mut n_acc: u32 = 0;
-    for &byte in bytes {
-        acc = (acc << 8) | u32::from(byte);
-        n_acc += 8;
-        if n_acc >= BITS {
-            n_acc -= BITS;
-            push_unit(&mut out, (acc >> n_acc) & 0x7FFF);
-            acc &= (1 << n_acc) - 1;
-        }
-    }
-    if n_acc > 0 {
-        push_unit(&mut out, (acc << (BITS - n_acc)) & 0x7FFF);
-    }
-    out
+    let mut packer = Packer::new(bytes.len() * 8 / 15 + 1);
+    packer.push(bytes);
+    packer.finish()
 }
 
 fn push_unit(out: &mut String, value: u32) {
