@@ -95,6 +95,30 @@ fn main() {
         assert!(saved.deal_revs.contains_key(&id));
     }
 
+    // An import's Replace into an empty store: packed ahead while the preview is read
+    // (`PackAhead`), then what Replace itself does: measure (`store_units`) and plan.
+    let empty = codec::load(std::iter::empty(), Lang::En).saved;
+    let mut ahead_runs = Vec::new();
+    let mut measure_runs = Vec::new();
+    let mut plan_runs = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let mut ahead = codec::PackAhead::new(&ws, BUCKETS);
+        while ahead.step(&ws) {}
+        ahead_runs.push(start.elapsed().as_secs_f64() * 1e3);
+        let start = Instant::now();
+        let units = codec::store_units(&ws, BUCKETS);
+        measure_runs.push(start.elapsed().as_secs_f64() * 1e3);
+        let start = Instant::now();
+        let writes = codec::plan(&ws, &empty);
+        plan_runs.push(start.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(writes.len(), store.len());
+        assert_eq!(
+            units,
+            codec::units(store.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        );
+    }
+
     println!("storage, {n} deals from {path}");
     println!(
         "  format 1 (one JSON record per deal): {:.0} units per deal -> {} deals fit",
@@ -114,6 +138,12 @@ fn main() {
         "  start-up: load before the board is drawn (decode once, recover): {:.1} ms; each deal's check after it: {:.1} ms (medians of 5)",
         median_ms(unchecked_runs),
         median_ms(check_runs)
+    );
+    println!(
+        "  import, Replace: packed ahead while the preview is read {:.1} ms; then measured {:.1} ms and planned {:.1} ms (medians of 5)",
+        median_ms(ahead_runs),
+        median_ms(measure_runs),
+        median_ms(plan_runs)
     );
     println!(
         "  one move's plan (diff + one chunk of {chunk_units} units encoded): {:.2} ms (median of 20)",

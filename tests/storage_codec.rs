@@ -20,9 +20,9 @@ use pipewright::storage::codec::{
     adopt, bucket_of, chunk_key, compact_legacy, decode_chunk, decode_meta, encode_chunk,
     encode_meta, encode_store, finish_check, is_workspace_key, load, load_unchecked, merge_chunk,
     pack, plan, record_chunk, record_meta, store_units, units, v1, value_hash, Adopted, ChunkWrite,
-    DecodeError, Loaded, Meta, Migration, PackAhead, Saved, Unread, Write, BUCKETS, CHUNK_FORMAT,
-    CHUNK_PREFIX, LANG_KEY, LAST_BACKUP_KEY, META_FORMAT, META_KEY, PREFIX, QUOTA_UNITS,
-    STORE_VERSION, UNREADABLE_PREFIX,
+    DecodeError, Loaded, Meta, Migration, Ours, PackAhead, Saved, Unread, Write, BUCKETS,
+    CHUNK_FORMAT, CHUNK_PREFIX, LANG_KEY, LAST_BACKUP_KEY, META_FORMAT, META_KEY, PREFIX,
+    QUOTA_UNITS, STORE_VERSION, UNREADABLE_PREFIX,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -1094,7 +1094,7 @@ fn a_first_save_writes_the_record_then_every_chunk_expecting_nothing_stored() {
             write.changed,
             deals
                 .iter()
-                .map(|d| (d.id.clone(), None, Some(d.clone())))
+                .map(|d| (d.id.clone(), None, Ours::InValue))
                 .collect::<Vec<_>>()
         );
     }
@@ -1122,10 +1122,12 @@ fn a_move_writes_exactly_the_one_chunk_of_its_deal() {
             value: chunk_of(&deals),
             revs: deals.iter().map(|d| (d.id.clone(), d.rev)).collect(),
             base: Some(value_hash(&store[&chunk_key(bucket)])),
-            changed: vec![("full".into(), Some(old_rev), Some(moved))],
+            changed: vec![("full".into(), Some(old_rev), Ours::InValue)],
             merge: false,
         })]
     );
+    // The moved deal is in the chunk's value, where a merge would take it from.
+    assert!(decode_chunk(&chunk_of(&deals)).unwrap().contains(&moved));
     let mut after = store.clone();
     assert_eq!(apply(&mut after, writes, &mut saved), Report::default());
     for (key, value) in &store {
@@ -1193,10 +1195,10 @@ fn deleted_deals_are_taken_out_of_their_chunks_expecting_the_revision_last_seen(
         buckets
     );
     for chunk in &chunks {
-        let mut expected: Vec<(DealId, Option<u64>, Option<Deal>)> = doomed
+        let mut expected: Vec<(DealId, Option<u64>, Ours)> = doomed
             .iter()
             .filter(|id| bucket_of(id, BUCKETS) == chunk.bucket)
-            .map(|id| ((*id).into(), Some(saved.deal_revs[*id]), None))
+            .map(|id| ((*id).into(), Some(saved.deal_revs[*id]), Ours::Removed))
             .collect();
         expected.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(chunk.changed, expected, "bucket {}", chunk.bucket);
@@ -1233,7 +1235,7 @@ fn a_new_deal_is_written_into_its_chunk_expecting_it_not_stored() {
             value: chunk_of(std::slice::from_ref(&deal)),
             revs: vec![(deal.id.clone(), deal.rev)],
             base: None,
-            changed: vec![(deal.id.clone(), None, Some(deal))],
+            changed: vec![(deal.id.clone(), None, Ours::InValue)],
             merge: false,
         })]
     );
@@ -1260,8 +1262,8 @@ fn deleting_a_pipeline_takes_its_deals_out_first_and_writes_the_record_last() {
     let taken_out: BTreeSet<DealId> = chunks
         .iter()
         .flat_map(|c| c.changed.iter())
-        .map(|(id, expect, deal)| {
-            assert!(deal.is_none() && expect.is_some());
+        .map(|(id, expect, ours)| {
+            assert!(*ours == Ours::Removed && expect.is_some());
             id.clone()
         })
         .collect();
@@ -2027,7 +2029,7 @@ fn the_move_of_a_format_1_store_lists_every_chunk_with_the_keys_it_replaces() {
             write.changed,
             deals
                 .iter()
-                .map(|d| (d.id.clone(), None, Some(d.clone())))
+                .map(|d| (d.id.clone(), None, Ours::InValue))
                 .collect::<Vec<_>>()
         );
         for key in keys {
@@ -2194,8 +2196,9 @@ fn a_format_1_deal_newer_than_its_chunk_copy_wins_and_an_older_one_does_not() {
     assert_eq!(keys, &[v1::deal_key("full")]);
     assert_eq!(
         write.changed,
-        vec![("full".into(), Some(chunk_rev), Some(newer.clone()))]
+        vec![("full".into(), Some(chunk_rev), Ours::InValue)]
     );
+    assert!(decode_chunk(&write.value).unwrap().contains(&newer));
     assert_eq!(write.base, Some(value_hash(&store[&chunk_key(bucket)])));
     let mut saved = loaded.saved.clone();
     apply_migration(&mut store, migration, &mut saved, |_| {});

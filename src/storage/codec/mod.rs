@@ -678,11 +678,10 @@ fn migration(
             // revision of it the chunk has.
             if legacy_ids.contains(&deal.id) && bucket_of_key(key).is_none() {
                 let stored = loaded.saved.deal_revs.get(&deal.id).copied();
-                changed.entry(bucket).or_default().push((
-                    deal.id.clone(),
-                    stored,
-                    Some(deal.clone()),
-                ));
+                changed
+                    .entry(bucket)
+                    .or_default()
+                    .push((deal.id.clone(), stored, Ours::InValue));
             }
         }
     }
@@ -879,8 +878,24 @@ pub enum Write {
 }
 
 /// A deal this tab changed in a chunk: its id, the revision it expects to find stored
-/// (`None`: not stored), and this tab's deal (`None`: removed).
-pub type Change = (DealId, Option<u64>, Option<Deal>);
+/// (`None`: not stored), and what this tab has of it.
+pub type Change = (DealId, Option<u64>, Ours);
+
+/// A deal a plan found changed: its id, the revision stored, and this tab's deal (`None`:
+/// removed).
+type Touched<'a> = (DealId, Option<u64>, Option<&'a Deal>);
+
+/// What this tab has of a deal it changed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ours {
+    /// Removed.
+    Removed,
+    /// This deal.
+    Put(Box<Deal>),
+    /// The deal as it is in the write's own `value` (a whole chunk): read back from it only
+    /// when the write must be merged, so a plan copies no deal.
+    InValue,
+}
 
 /// A chunk's new value, and what each deal this tab changed in it must be in storage for
 /// the write to go ahead unmerged.
@@ -895,7 +910,7 @@ pub struct ChunkWrite {
     /// The hash of the value this tab last saw (`None`: no chunk yet).
     pub base: Option<u64>,
     /// The deals this tab changed (put or removed), each with the revision it expects to
-    /// find stored (`None`: not stored); with this tab's deal, or `None` for a removal.
+    /// find stored (`None`: not stored) and what this tab has of it.
     pub changed: Vec<Change>,
     /// Put `changed` into whatever the chunk holds, never `value` whole: one of two steps
     /// around the workspace record, when the other deals must stay as stored meanwhile.
@@ -921,8 +936,8 @@ fn chunk_write(bucket: u32, deals: &[&Deal], saved: &Saved, changed: Vec<Change>
 /// the record; then chunks with deals in stages only the new record has.
 pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
     let buckets = saved.buckets.max(1);
-    // The deals that differ from storage, by bucket.
-    let mut touched: BTreeMap<u32, Vec<Change>> = BTreeMap::new();
+    // The deals that differ from storage, by bucket: this tab's deal, or `None` if removed.
+    let mut touched: BTreeMap<u32, Vec<Touched>> = BTreeMap::new();
     let mut present: HashSet<&str> = HashSet::with_capacity(ws.deals.len());
     let mut still_stored = 0;
     for deal in &ws.deals {
@@ -933,7 +948,7 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
             touched
                 .entry(bucket_of(&deal.id, buckets))
                 .or_default()
-                .push((deal.id.clone(), stored, Some(deal.clone())));
+                .push((deal.id.clone(), stored, Some(deal)));
         }
     }
     // Some stored deal is no longer in the workspace: find which.
@@ -984,13 +999,29 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
             continue;
         }
         sort_stable_by(&mut changed, |a, b| a.0.cmp(&b.0));
-        let placed = changed.iter().all(|(_, _, deal)| {
-            deal.as_ref()
+        let is_placed = |change: &Touched| {
+            change
+                .2
                 .is_none_or(|d| stored_stages.contains(&(&d.pipeline_id, &d.stage_id)))
-        });
+        };
+        // A whole chunk's write: the changed deals are in its value.
+        let in_value = |changes: Vec<Touched>| -> Vec<Change> {
+            changes
+                .into_iter()
+                .map(|(id, stored, deal)| {
+                    let ours = if deal.is_some() {
+                        Ours::InValue
+                    } else {
+                        Ours::Removed
+                    };
+                    (id, stored, ours)
+                })
+                .collect()
+        };
         let mut deals = by_bucket.remove(&bucket).unwrap_or_default();
         sort_stable_by(&mut deals, |a, b| a.id.cmp(&b.id));
-        if meta_write.is_none() || placed {
+        if meta_write.is_none() || changed.iter().all(is_placed) {
+            let changed = in_value(changed);
             writes.push(Write::Chunk(chunk_write(bucket, &deals, saved, changed)));
             continue;
         }
@@ -998,26 +1029,28 @@ pub fn plan(ws: &Workspace, saved: &Saved) -> Vec<Write> {
         // the old one gone first (a replaced workspace's deals are removed). Written in two
         // steps around the record, each merged into what is stored: first the changes the
         // stored record already has a place for, then the rest.
-        let is_placed = |change: &Change| {
-            change
-                .2
-                .as_ref()
-                .is_none_or(|d| stored_stages.contains(&(&d.pipeline_id, &d.stage_id)))
-        };
-        let (now, later): (Vec<Change>, Vec<Change>) = changed.into_iter().partition(is_placed);
+        let (now, later): (Vec<_>, Vec<_>) = changed.into_iter().partition(is_placed);
         if now.is_empty() {
             // Nothing needs to go first: one write, after the record.
+            let later = in_value(later);
             after_meta.push(Write::Chunk(chunk_write(bucket, &deals, saved, later)));
             continue;
         }
-        let step = |changes: Vec<Change>| {
+        let step = |changes: Vec<Touched>| {
+            let changed = changes
+                .into_iter()
+                .map(|(id, stored, deal)| {
+                    let ours = deal.map_or(Ours::Removed, |d| Ours::Put(Box::new(d.clone())));
+                    (id, stored, ours)
+                })
+                .collect();
             Write::Chunk(ChunkWrite {
                 bucket,
                 key: key.clone(),
                 value: String::new(),
                 revs: Vec::new(),
                 base: None,
-                changed: changes,
+                changed,
                 merge: true,
             })
         };
@@ -1051,15 +1084,34 @@ pub fn merge_chunk(stored: Option<&str>, write: &ChunkWrite) -> Result<Merged, D
         .map(|d| (d.id.clone(), d))
         .collect();
     let mut conflicts = Vec::new();
+    // This tab's deals in the write's own value, read only if a change needs them.
+    let mut in_value: Option<BTreeMap<DealId, Deal>> = None;
     for (id, expect, ours) in &write.changed {
         if deals.get(id).map(|d| d.rev) != *expect {
             conflicts.push(id.clone());
             continue;
         }
         match ours {
-            Some(deal) => deals.insert(id.clone(), deal.clone()),
-            None => deals.remove(id),
-        };
+            Ours::Put(deal) => {
+                deals.insert(id.clone(), Deal::clone(deal));
+            }
+            Ours::Removed => {
+                deals.remove(id);
+            }
+            Ours::InValue => {
+                if in_value.is_none() {
+                    in_value = Some(
+                        decode_chunk(&write.value)?
+                            .into_iter()
+                            .map(|d| (d.id.clone(), d))
+                            .collect(),
+                    );
+                }
+                if let Some(deal) = in_value.as_mut().and_then(|ours| ours.remove(id)) {
+                    deals.insert(id.clone(), deal);
+                }
+            }
+        }
     }
     let list: Vec<&Deal> = deals.values().collect();
     Ok(Merged {
@@ -1071,8 +1123,8 @@ pub fn merge_chunk(stored: Option<&str>, write: &ChunkWrite) -> Result<Merged, D
 /// Records in `saved` that `write` is now stored as planned.
 pub fn record_chunk(saved: &mut Saved, write: &ChunkWrite) {
     saved.chunks.insert(write.bucket, value_hash(&write.value));
-    for (id, _, deal) in &write.changed {
-        if deal.is_none() {
+    for (id, _, ours) in &write.changed {
+        if *ours == Ours::Removed {
             saved.deal_revs.remove(id);
         }
     }
