@@ -30,9 +30,9 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { test, expect, openBackups, chooseBackupFile, importPreview, backupPanel, leaveApp, CHUNK_PREFIX } from './fixtures';
 
 const QUOTA_UNITS = 5_242_880; // Chromium's localStorage quota, UTF-16 units of keys and values
-const COLD_RUNS = 7;
-const IMPORT_RUNS = 3;
-const MOVES = 7;
+const COLD_RUNS = 9;
+const IMPORT_RUNS = 5;
+const MOVES = 9;
 const SCROLL_MS = 3000;
 const REPLACE = 'Replace everything I have now';
 const DONE_TEXT = /^Imported \(pipelines \/ deals: /;
