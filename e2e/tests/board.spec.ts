@@ -395,6 +395,9 @@ test('a deal moves with its "Move to" menu, and stays there after a reload', asy
   await page.keyboard.press('Enter');
   await expect(menu).toBeVisible();
   await expect(button).toHaveAttribute('aria-expanded', 'true');
+  // Focus goes to the first item in the frame after the menu opens (a fresh-clone run
+  // pressed End before it, on the button).
+  await expect(menu.getByRole('menuitem', { name: 'Edit' })).toBeFocused();
   await page.keyboard.press('End');
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');

@@ -155,6 +155,26 @@ test('a picture of something that has changed since is not drawn', async ({ page
   await mounted(page);
 });
 
+test('another tab: its change removes the picture a hidden tab kept, and its choice of language leaves none stored', async ({ page, context }) => {
+  await open(page);
+  await createPipeline(page, 'Startup');
+  await quickAdd(page, FIRST_STAGE, 'First deal');
+  const other = await context.newPage();
+  await open(other);
+  // A picture this tab stored when it was hidden: another tab's change makes it stale.
+  await page.evaluate((key) => localStorage.setItem(key, JSON.stringify({ stamp: 'kept', html: '<p>kept</p>' })), PICTURE_KEY);
+  await quickAdd(other, FIRST_STAGE, 'Second deal');
+  await expect(column(page, FIRST_STAGE).locator('li.card')).toHaveCount(2);
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), PICTURE_KEY)).toBeNull();
+  await other.getByRole('button', { name: 'Norsk', exact: true }).click();
+  await expect(other.getByLabel('Søk', { exact: true })).toBeVisible();
+  // This tab still shows English; a start would open in Norwegian: no picture of it.
+  await expect(page.getByLabel('Search', { exact: true })).toBeVisible();
+  await other.close();
+  await leaveApp(page);
+  expect(await page.evaluate((key) => localStorage.getItem(key), PICTURE_KEY)).toBeNull();
+});
+
 test('no picture is stored of a board a fresh start would not draw', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 600 });
   await open(page);

@@ -95,8 +95,9 @@ pub fn saw_written(mark: Option<String>) {
     SEEN_WRITTEN.with(|s| *s.borrow_mut() = mark);
 }
 
-/// Whether this tab has taken in every write made to storage: the mark stored is the one
-/// it last wrote or saw. Not so while another tab's writes are still on their way in.
+/// Whether this tab has taken in the writes made to storage: the mark stored is the one it
+/// last wrote or saw. Not so while another tab's writes are still on their way in (but for
+/// a write made just before this tab's own, until its events arrive).
 pub fn written_is_current() -> bool {
     get(codec::WRITTEN_KEY).is_ok_and(|stored| SEEN_WRITTEN.with(|s| *s.borrow() == stored))
 }

@@ -14,8 +14,11 @@
 //!   key of ours with the length of its value, short values whole (the language, the
 //!   workspace record), the UTC day (Overdue and Stale depend on it) and the window width.
 //!   Reading and hashing every deal at every start would cost more than the picture saves.
-//! - It is stored only when this tab has taken in every write made to storage (the mark
-//!   stored is the one it wrote or last saw come in, after the writes it stands for).
+//! - It is stored only when this tab has taken in the writes made to storage (the mark
+//!   stored is the one it wrote or last saw come in, after the writes it stands for; a
+//!   write another tab made just before this tab's own is the exception, for the moment
+//!   its events take to arrive), and a start would open on its language and pipeline. A
+//!   tab hidden with its picture stored removes it when another tab's write comes in.
 //! - It is stored only when the board on screen is what a fresh start would draw: the board
 //!   screen, no search, no dialog, every column at its top, the first stage tab, and every
 //!   change stored (a failed save shows changes that storage does not have).
@@ -124,8 +127,8 @@ fn document() -> Option<Document> {
 /// the same board.
 fn store(ctx: Ctx) {
     let _ = local::remove(PICTURE_KEY);
-    // Another tab's writes still on their way in: this board is not what storage holds.
-    if !local::written_is_current() {
+    // Another tab chose another language or pipeline: a start would not open on this board.
+    if !ctx.starts_as_shown() {
         return;
     }
     let Some(html) = picture(ctx) else {
@@ -134,6 +137,11 @@ fn store(ctx: Ctx) {
     let Some(stamp) = stamp() else {
         return;
     };
+    // Another tab's writes still on their way in: this board is not what storage holds.
+    // Asked after the stamp is read, so the stamp's mark is one this tab has taken in.
+    if !local::written_is_current() {
+        return;
+    }
     let value = serde_json::json!({ "stamp": stamp, "html": html }).to_string();
     // Best effort: a picture that does not fit is simply not stored.
     let _ = local::set(PICTURE_KEY, &value);

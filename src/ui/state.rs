@@ -83,11 +83,7 @@ pub struct Toast {
 impl Ctx {
     /// Loads the workspace from storage and wires up saving and cross-tab sync.
     pub fn start() -> Ctx {
-        let lang = local::get(codec::LANG_KEY)
-            .ok()
-            .flatten()
-            .and_then(|code| Lang::from_code(&code))
-            .unwrap_or_else(|| Lang::from_browser_languages(&browser::languages()));
+        let lang = starting_lang();
         let mut migrated = local::ApplyReport::default();
         let mut unchecked = None;
         let (ws, saved, unreadable, recovered, load_error) = match local::load_unchecked(lang) {
@@ -214,6 +210,9 @@ impl Ctx {
         let handle = window_event_listener(leptos::ev::storage, move |ev| {
             match ev.key() {
                 Some(key) if codec::is_workspace_key(&key) => {
+                    // A picture this tab stored while hidden no longer shows what is stored
+                    // (a tab of a release before the write mark changes no mark).
+                    let _ = local::remove(codec::PICTURE_KEY);
                     self.adopt_stored(&key, ev.new_value());
                 }
                 // Written after that tab's data: everything before it is taken in.
@@ -368,6 +367,24 @@ impl Ctx {
         self.lang.set(lang);
         // A language that cannot be remembered still applies to this visit.
         let _ = local::set(codec::LANG_KEY, lang.code());
+    }
+
+    /// Whether a start now would open on this tab's language and pipeline: another tab may
+    /// have chosen others since (`ui::picture` stores no picture then).
+    pub fn starts_as_shown(self) -> bool {
+        let stored = local::get(CURRENT_KEY).ok().flatten().map(PipelineId::from);
+        let (at_start, shown) = self.ws.with_untracked(|ws| {
+            let first = || ws.pipelines.first().map(|p| p.id.clone());
+            let valid = |id: &PipelineId| ws.pipeline(id).is_some();
+            (
+                stored.filter(valid).or_else(first),
+                self.current.get_untracked().filter(valid).or_else(first),
+            )
+        });
+        // A language chosen in any tab is stored; none stored, the start takes the
+        // browser's, as this tab did (asked again while the page is being left, the
+        // browser may answer otherwise).
+        stored_lang().is_none_or(|lang| lang == self.lang.get_untracked()) && at_start == shown
     }
 
     /// The pipeline on the board: the chosen one, or else the first.
@@ -600,4 +617,17 @@ impl Ctx {
         }
         self.unreadable.set(Vec::new());
     }
+}
+
+/// The language a start uses: the one chosen and stored, or else the browser's.
+fn starting_lang() -> Lang {
+    stored_lang().unwrap_or_else(|| Lang::from_browser_languages(&browser::languages()))
+}
+
+/// The language chosen in any tab, if one was.
+fn stored_lang() -> Option<Lang> {
+    local::get(codec::LANG_KEY)
+        .ok()
+        .flatten()
+        .and_then(|code| Lang::from_code(&code))
 }

@@ -1107,9 +1107,15 @@ pub fn merge_chunk(stored: Option<&str>, write: &ChunkWrite) -> Result<Merged, D
                             .collect(),
                     );
                 }
-                if let Some(deal) = in_value.as_mut().and_then(|ours| ours.remove(id)) {
-                    deals.insert(id.clone(), deal);
-                }
+                // Every deal a plan marks as in the value is there; should one not be, the
+                // merge is refused (nothing is written) rather than the change dropped.
+                let deal = in_value
+                    .as_mut()
+                    .and_then(|ours| ours.remove(id))
+                    .ok_or_else(|| {
+                        DecodeError::Invalid(format!("deal {id} is not in the chunk written"))
+                    })?;
+                deals.insert(id.clone(), deal);
             }
         }
     }

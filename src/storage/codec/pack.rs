@@ -76,9 +76,33 @@ pub fn pack_text(text: &str) -> String {
         deflate_packed(compressor, text).unwrap_or_else(|| {
             **compressor =
                 CompressorOxide::new(create_comp_flags_from_zip_params(i32::from(LEVEL), 0, 0));
-            deflate_packed(compressor, text).unwrap_or_default()
+            deflate_packed(compressor, text).unwrap_or_else(|| {
+                let mut packer = Packer::new(text.len() * 8 / 15 + 8);
+                packer.push(&stored_deflate(text.as_bytes()));
+                packer.finish()
+            })
         })
     })
+}
+
+/// `bytes` as DEFLATE stored (uncompressed) blocks: a valid stream any inflater reads, for
+/// should the compressor ever fail.
+fn stored_deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 5 * (bytes.len() / 65_535 + 1));
+    let mut blocks = bytes.chunks(65_535).peekable();
+    if blocks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xFF, 0xFF]);
+    }
+    while let Some(block) = blocks.next() {
+        // The header's three bits (last block?, stored) in a byte of their own: a stored
+        // block's length starts on the next byte.
+        out.push(u8::from(blocks.peek().is_none()));
+        let len = block.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+    out
 }
 
 fn deflate_packed(
@@ -252,6 +276,15 @@ mod tests {
             for j in 0..i * 4 {
                 text.push_str(&format!("{},", (i * j) % 1009));
             }
+        }
+    }
+
+    #[test]
+    fn stored_blocks_are_a_stream_the_inflater_reads() {
+        for len in [0, 1, 100, 65_535, 65_536, 140_000] {
+            let text: String = (0..len).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            let packed = pack_bytes(&stored_deflate(text.as_bytes()));
+            assert_eq!(unpack_text(&packed).as_deref(), Ok(text.as_str()), "{len}");
         }
     }
 

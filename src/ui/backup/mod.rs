@@ -170,7 +170,12 @@ impl Backups {
                 browser::next_task(move || slice(backups, backup, ahead));
             }
         }
-        request_idle_callback(move || slice(self, backup.clone(), ahead.clone()));
+        let (first_backup, first_ahead) = (backup.clone(), ahead.clone());
+        let first = move || slice(self, backup.clone(), ahead.clone());
+        // Where the browser has no idle callbacks, at once, in a task of its own.
+        if request_idle_callback_with_handle(first).is_err() {
+            browser::next_task(move || slice(self, first_backup, first_ahead));
+        }
     }
 
     fn export_all(self, ctx: Ctx) {
