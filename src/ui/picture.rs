@@ -142,7 +142,16 @@ fn store(ctx: Ctx) {
     if !local::written_is_current() {
         return;
     }
-    let value = serde_json::json!({ "stamp": stamp, "html": html }).to_string();
+    #[derive(serde::Serialize)]
+    struct Stored<'a> {
+        html: &'a str,
+        stamp: &'a str,
+    }
+    let value = serde_json::to_string(&Stored {
+        html: &html,
+        stamp: &stamp,
+    })
+    .unwrap_or_default();
     // Best effort: a picture that does not fit is simply not stored.
     let _ = local::set(PICTURE_KEY, &value);
 }

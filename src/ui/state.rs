@@ -570,16 +570,26 @@ impl Ctx {
     }
 
     pub fn download_unreadable(self) {
-        let entries: Vec<serde_json::Value> = self.unreadable.with_untracked(|list| {
-            list.iter()
-                .map(|u| {
+        #[derive(serde::Serialize)]
+        struct Entry<'a> {
+            deal: Option<crate::domain::Deal>,
+            key: &'a str,
+            raw: &'a str,
+            reason: String,
+        }
+        let contents = self.unreadable.with_untracked(|list| {
+            let entries: Vec<Entry> = list
+                .iter()
+                .map(|u| Entry {
                     // A deal refused out of a chunk is given readable; the raw chunk is packed.
-                    let deal = u.deal.as_deref().and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
-                    serde_json::json!({ "key": u.key, "reason": u.reason.to_string(), "deal": deal, "raw": u.raw })
+                    deal: u.deal.as_deref().and_then(|p| serde_json::from_str(p).ok()),
+                    key: &u.key,
+                    raw: &u.raw,
+                    reason: u.reason.to_string(),
                 })
-                .collect()
+                .collect();
+            serde_json::to_string_pretty(&entries).unwrap_or_default()
         });
-        let contents = serde_json::to_string_pretty(&entries).unwrap_or_default();
         let stamp = browser::now().format("%Y-%m-%d-%H%M");
         if browser::download(
             &format!("pipewright-unreadable-{stamp}.json"),
