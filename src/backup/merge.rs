@@ -168,20 +168,36 @@ fn stage_refs(ws: &Workspace) -> impl Iterator<Item = &str> {
 
 /// Puts the backup in place of the workspace and returns the workspace as it was, which
 /// the caller keeps as the snapshot that "undo import" restores.
+pub fn replace(ws: &mut Workspace, backup: Workspace) -> Workspace {
+    let next = replacement(ws, backup);
+    std::mem::replace(ws, next)
+}
+
+/// Puts `next`, the [`replacement`] of this very workspace, in its place (measured and
+/// packed before, as it is), and returns the workspace as it was.
+pub fn put_replacement(ws: &mut Workspace, next: Workspace) -> Workspace {
+    std::mem::replace(ws, next)
+}
+
+/// The workspace [`replace`] leaves in place of `current`: the backup, as it will be
+/// measured and stored.
 ///
 /// Storage writes a deal only when its revision differs from what it last stored, so a
 /// restored deal that shares an id with a current one gets a revision above both; otherwise
 /// a different stored version with the same revision number would survive a reload.
-pub fn replace(ws: &mut Workspace, backup: Workspace) -> Workspace {
+pub fn replacement(current: &Workspace, backup: Workspace) -> Workspace {
     let mut backup = backup;
-    let current_revs: HashMap<&str, u64> =
-        ws.deals.iter().map(|d| (d.id.as_str(), d.rev)).collect();
+    let current_revs: HashMap<&str, u64> = current
+        .deals
+        .iter()
+        .map(|d| (d.id.as_str(), d.rev))
+        .collect();
     for deal in &mut backup.deals {
         if let Some(current_rev) = current_revs.get(deal.id.as_str()) {
             deal.rev = deal.rev.max(*current_rev).saturating_add(1);
         }
     }
-    std::mem::replace(ws, backup)
+    backup
 }
 
 #[cfg(test)]
@@ -227,5 +243,19 @@ mod tests {
         assert_eq!(snapshot.deals[0].title, "current");
         assert_eq!(ws.deals[0].title, "from the file");
         assert_eq!(ws.deals[0].rev, 7);
+    }
+
+    #[test]
+    fn what_a_replace_leaves_is_known_before_it_is_made() {
+        let current = one_deal_workspace("current", 9);
+        let file = one_deal_workspace("from the file", 4);
+        let after = replacement(&current, file.clone());
+        assert_eq!(after.deals[0].rev, 10);
+        let mut ws = current.clone();
+        replace(&mut ws, file);
+        assert_eq!(ws, after);
+        let mut ws = current.clone();
+        assert_eq!(put_replacement(&mut ws, after.clone()), current);
+        assert_eq!(ws, after);
     }
 }

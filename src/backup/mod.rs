@@ -28,7 +28,7 @@ pub use export::{
     backup_file_name, export_pipeline, export_workspace, pipeline_backup_file_name, slug,
 };
 pub use json::{Json, JsonObject};
-pub use merge::{add_beside, replace, AddReport};
+pub use merge::{add_beside, put_replacement, replace, replacement, AddReport};
 pub use raw::migrate;
 pub use reminder::{reminder_due, REMIND_AFTER_DAYS, SNOOZE_DAYS};
 pub use validate::{check_workspace, DealChecker};

@@ -138,7 +138,7 @@ impl Backups {
                         file_name,
                         backup: backup.clone(),
                     });
-                    self.pack_ahead(backup);
+                    self.pack_ahead(ctx, backup);
                 }
                 Err(error) => self.import.set(ImportState::Failed { file_name, error }),
             }
@@ -148,33 +148,52 @@ impl Backups {
     /// While the preview of `backup` is read, packs the chunks "Replace" would store, a few
     /// milliseconds at a time, each slice a task of its own so that a click waits for one
     /// slice at most: most of what Replace costs is done before it is pressed. Starts once
-    /// the page is idle (the preview painted); stops when the preview goes.
-    fn pack_ahead(self, backup: Arc<Backup>) {
-        let ahead = Rc::new(RefCell::new(codec::PackAhead::new(
-            &backup.workspace,
-            codec::BUCKETS,
-        )));
-        fn slice(backups: Backups, backup: Arc<Backup>, ahead: Rc<RefCell<codec::PackAhead>>) {
-            let previewed = backups.import.with_untracked(|state| {
-                matches!(state, ImportState::Preview { backup: shown, .. } if Arc::ptr_eq(shown, &backup))
+    /// the page is idle (the preview painted), with what replacing the workspace as it is
+    /// then would leave (a deal already here gets a raised revision); stops when the
+    /// preview goes. Should the workspace change meanwhile, Replace packs what no longer
+    /// matches.
+    fn pack_ahead(self, ctx: Ctx, backup: Arc<Backup>) {
+        struct Ahead {
+            backup: Arc<Backup>,
+            /// The workspace Replace would leave, and its packing, once begun.
+            packing: Option<(Workspace, codec::PackAhead)>,
+        }
+        fn slice(backups: Backups, ctx: Ctx, ahead: Rc<RefCell<Ahead>>) {
+            let mut state = ahead.borrow_mut();
+            let previewed = backups.import.with_untracked(|shown| {
+                matches!(shown, ImportState::Preview { backup, .. } if Arc::ptr_eq(backup, &state.backup))
             });
             if !previewed {
                 return;
             }
             let until = js_sys::Date::now() + SLICE_MS;
             let mut more = true;
-            while more && js_sys::Date::now() < until {
-                more = ahead.borrow_mut().step(&backup.workspace);
+            if state.packing.is_none() {
+                // A slice of its own: a copy of every deal.
+                let after = ctx
+                    .ws
+                    .with_untracked(|ws| backup::replacement(ws, state.backup.workspace.clone()));
+                let packer = codec::PackAhead::new(&after, codec::BUCKETS);
+                state.packing = Some((after, packer));
+            } else if let Some((after, packer)) = state.packing.as_mut() {
+                while more && js_sys::Date::now() < until {
+                    more = packer.step(after);
+                }
             }
+            drop(state);
             if more {
-                browser::next_task(move || slice(backups, backup, ahead));
+                browser::next_task(move || slice(backups, ctx, ahead));
             }
         }
-        let (first_backup, first_ahead) = (backup.clone(), ahead.clone());
-        let first = move || slice(self, backup.clone(), ahead.clone());
+        let ahead = Rc::new(RefCell::new(Ahead {
+            backup,
+            packing: None,
+        }));
+        let first_ahead = ahead.clone();
+        let first = move || slice(self, ctx, ahead.clone());
         // Where the browser has no idle callbacks, at once, in a task of its own.
         if request_idle_callback_with_handle(first).is_err() {
-            browser::next_task(move || slice(self, first_backup, first_ahead));
+            browser::next_task(move || slice(self, ctx, first_ahead));
         }
     }
 
@@ -249,7 +268,13 @@ impl Backups {
         };
         // Packed like the deals: a snapshot of a large workspace as plain JSON would not fit.
         let snapshot = codec::pack::pack_text(&snapshot);
-        if !self.check_room(&incoming.workspace, Some(&snapshot), file_name) {
+        let summary = count_summary(&incoming);
+        // What replacing leaves (revisions raised where a deal is already here), measured
+        // and stored as it is: what was packed ahead for it is used.
+        let after = ctx
+            .ws
+            .with_untracked(|ws| backup::replacement(ws, incoming.workspace));
+        if !self.check_room(&after, Some(&snapshot), file_name) {
             return;
         }
         if let Err(err) = local::set(SNAPSHOT_KEY, &snapshot) {
@@ -262,9 +287,8 @@ impl Backups {
             return;
         }
         self.has_snapshot.set(true);
-        let summary = count_summary(&incoming);
         ctx.apply(|ws| {
-            backup::replace(ws, incoming.workspace);
+            backup::put_replacement(ws, after);
             Ok(())
         });
         self.import.set(ImportState::Done(tf(
