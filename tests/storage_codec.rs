@@ -202,6 +202,15 @@ fn chunk_of(deals: &[Deal]) -> String {
     encode_chunk(&deals.iter().collect::<Vec<&Deal>>())
 }
 
+/// A chunk as earlier releases wrote it: each deal a JSON object with its fields named,
+/// the record's fields in the order those releases wrote them.
+fn named_chunk(deals: &[Deal]) -> String {
+    pack::pack_text(&format!(
+        r#"{{"format":"{CHUNK_FORMAT}","version":2,"deals":{}}}"#,
+        serde_json::to_string(deals).unwrap()
+    ))
+}
+
 /// The chunk's record as JSON, changed by `edit`, packed again.
 fn edited_chunk(raw: &str, edit: impl FnOnce(&mut Value)) -> String {
     let mut record = json_of(&pack::unpack_text(raw).expect("a packed chunk"));
@@ -426,7 +435,26 @@ fn every_kind_of_deal_round_trips_through_a_packed_chunk() {
     let record = json_of(&pack::unpack_text(&raw).unwrap());
     assert_eq!(record["format"], json!(CHUNK_FORMAT));
     assert_eq!(record["version"], json!(STORE_VERSION));
-    assert_eq!(record["deals"].as_array().unwrap().len(), sorted.len());
+    let deals = record["deals"].as_array().unwrap();
+    assert_eq!(deals.len(), sorted.len());
+    assert!(
+        deals
+            .iter()
+            .all(|d| d.as_array().is_some_and(|f| f.len() == 18)),
+        "a chunk holds each deal as an array of its 18 fields"
+    );
+    // The same deals as earlier releases stored them (named) read back the same. The
+    // reader is the same derived `Deserialize` in both releases, so those read these
+    // chunks too.
+    assert_eq!(decode_chunk(&named_chunk(&sorted)), Ok(sorted.clone()));
+    for deal in &sorted {
+        assert_eq!(
+            decode_chunk(&named_chunk(std::slice::from_ref(deal))),
+            Ok(vec![deal.clone()]),
+            "{} from a chunk of named deals",
+            deal.id
+        );
+    }
     let json_units = pack::utf16_len(&record.to_string());
     assert!(
         pack::utf16_len(&raw) * 3 < json_units,
@@ -439,7 +467,7 @@ fn every_kind_of_deal_round_trips_through_a_packed_chunk() {
 fn a_deal_written_before_sample_deals_existed_still_loads_from_a_chunk() {
     let ws = workspace();
     let deal = ws.deal("full").unwrap().clone();
-    let raw = edited_chunk(&chunk_of(std::slice::from_ref(&deal)), |r| {
+    let raw = edited_chunk(&named_chunk(std::slice::from_ref(&deal)), |r| {
         r["deals"][0].as_object_mut().unwrap().remove("sample");
     });
     let decoded = decode_chunk(&raw).unwrap();
@@ -666,27 +694,50 @@ fn an_unreadable_chunk_is_listed_whole_and_every_other_chunk_loads() {
         &wrong_format,
         "a workspace record",
     );
-    let edited = |edit: fn(&mut Value)| edited_chunk(&good, edit);
-    check_unreadable_chunk(
-        edited(|r| {
-            r.as_object_mut().unwrap().remove("version");
-        }),
-        &wrong_format,
-        "no version",
-    );
-    check_unreadable_chunk(
-        edited(|r| {
-            r["version"] = json!(STORE_VERSION + 1);
-            r["deals_v3"] = r["deals"].take();
-        }),
-        &|e| {
-            *e == DecodeError::NewerVersion {
-                found: STORE_VERSION + 1,
-                known: STORE_VERSION,
-            }
-        },
-        "written by a newer version",
-    );
+    let newer = |e: &DecodeError| {
+        *e == DecodeError::NewerVersion {
+            found: STORE_VERSION + 1,
+            known: STORE_VERSION,
+        }
+    };
+    // The record, with compact deals as this release writes them and named ones as
+    // earlier releases did: both are held to every rule.
+    let named = named_chunk(&deals_in(&ws, bucket));
+    for (raw, version) in [(&good, "compact"), (&named, "named")] {
+        let edited = |edit: fn(&mut Value)| edited_chunk(raw, edit);
+        check_unreadable_chunk(
+            edited(|r| {
+                r.as_object_mut().unwrap().remove("version");
+            }),
+            &wrong_format,
+            &format!("{version}: no version"),
+        );
+        check_unreadable_chunk(
+            edited(|r| {
+                r["version"] = json!(STORE_VERSION + 1);
+                r["deals_v3"] = r["deals"].take();
+            }),
+            &newer,
+            &format!("{version}: written by a newer version"),
+        );
+        check_unreadable_chunk(
+            edited(|r| r["extra"] = json!(1)),
+            &invalid,
+            &format!("{version}: unknown record field"),
+        );
+        check_unreadable_chunk(
+            edited(|r| r["deals"] = json!({})),
+            &invalid,
+            &format!("{version}: deals not a list"),
+        );
+        check_unreadable_chunk(
+            edited(|r| r["deals"][0] = json!(7)),
+            &invalid,
+            &format!("{version}: a deal that is a number"),
+        );
+    }
+    // Named deals.
+    let edited = |edit: fn(&mut Value)| edited_chunk(&named, edit);
     check_unreadable_chunk(
         edited(|r| {
             r["deals"][0].as_object_mut().unwrap().remove("title");
@@ -704,15 +755,126 @@ fn an_unreadable_chunk_is_listed_whole_and_every_other_chunk_loads() {
         &invalid,
         "unknown deal field",
     );
+    // Compact deals: [id, pipeline, stage, rank, title, organisation,
+    // contact, amount, expected close, probability, notes, next step, created, updated,
+    // status, history, sample, rev].
+    let edited = |edit: fn(&mut Value)| edited_chunk(&good, edit);
     check_unreadable_chunk(
-        edited(|r| r["extra"] = json!(1)),
+        edited(|r| {
+            r["deals"][0].as_array_mut().unwrap().pop();
+        }),
         &invalid,
-        "unknown record field",
+        "a compact deal a field short",
     );
     check_unreadable_chunk(
-        edited(|r| r["deals"] = json!({})),
+        edited(|r| r["deals"][0].as_array_mut().unwrap().push(json!(true))),
         &invalid,
-        "deals not a list",
+        "a compact deal with a field too many",
+    );
+    check_unreadable_chunk(
+        edited(|r| r["deals"][0][4] = json!(null)),
+        &invalid,
+        "a compact deal whose title is null",
+    );
+    check_unreadable_chunk(
+        edited(|r| r["deals"][0][7][1] = json!("nok")),
+        &invalid,
+        "a compact deal in lower-case currency",
+    );
+    check_unreadable_chunk(
+        edited(|r| r["deals"][0][6].as_array_mut().unwrap().push(json!("x"))),
+        &invalid,
+        "a compact contact with a field too many",
+    );
+    check_unreadable_chunk(
+        edited(|r| r["deals"][0][14] = json!(["maybe"])),
+        &invalid,
+        "a compact deal of an unknown status",
+    );
+    check_unreadable_chunk(
+        edited(|r| r["deals"][0][14] = json!(["open", "2025-01-01T00:00:00Z"])),
+        &invalid,
+        "an open status with a field too many",
+    );
+    check_unreadable_chunk(
+        edited(|r| r["deals"][0][12] = json!("yesterday")),
+        &invalid,
+        "a compact deal created at no instant",
+    );
+    check_unreadable_chunk(
+        edited(|r| r["deals"][0][15][0][2] = json!(5)),
+        &invalid,
+        "a stage change at a number",
+    );
+}
+
+#[test]
+fn a_compact_deal_keeps_every_character_and_every_edge_value() {
+    // The compact writer is hand-written: JSON's escapes, text beyond ASCII, and the values
+    // at the edges of each field's range must all read back as they were.
+    let ws = workspace();
+    let mut deal = ws.deal("full").unwrap().clone();
+    let every_control: String = (0u8..0x20).map(char::from).collect();
+    deal.title = format!("\"quoted\" back\\slash /slash {every_control} \u{7f} æøå \u{2028} 🚀");
+    deal.notes = "\\\"\\n".into();
+    deal.organisation = String::new();
+    deal.rank = i64::MIN;
+    deal.amount.minor = i64::MAX;
+    deal.probability = Some(0);
+    deal.next_step.due = Some(chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap());
+    deal.created_at = DateTime::parse_from_rfc3339("2026-11-30T09:15:00.123456789Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    deal.updated_at = DateTime::parse_from_rfc3339("2026-11-30T09:15:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    deal.history[0].at = DateTime::parse_from_rfc3339("9999-12-31T23:59:59.5Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    deal.rev = u64::MAX;
+    let raw = chunk_of(std::slice::from_ref(&deal));
+    assert_eq!(decode_chunk(&raw), Ok(vec![deal.clone()]));
+    // Valid JSON to any reader, not only to this app's.
+    let record = json_of(&pack::unpack_text(&raw).unwrap());
+    assert_eq!(record["deals"][0][4], json!(deal.title));
+    assert_eq!(record["deals"][0][16], json!(deal.sample));
+    // Past year 9999 the instant is chrono's own form, which reads back too.
+    deal.updated_at = DateTime::parse_from_rfc3339("9999-12-31T23:59:59Z")
+        .unwrap()
+        .with_timezone(&Utc)
+        + Duration::days(400);
+    let raw = chunk_of(std::slice::from_ref(&deal));
+    assert_eq!(decode_chunk(&raw), Ok(vec![deal]));
+}
+
+#[test]
+fn a_chunk_record_whose_fields_come_in_another_order_reads_the_same() {
+    // The app writes format, version, deals; JSON does not fix the order, and another
+    // program (or `edited_chunk`, which sorts them) may write the deals first.
+    let ws = workspace();
+    let deals = deals_in(&ws, bucket_of("full", BUCKETS));
+    for raw in [chunk_of(&deals), named_chunk(&deals)] {
+        let json = pack::unpack_text(&raw).unwrap();
+        assert!(json.starts_with(r#"{"format":"#), "{json}");
+        let sorted = edited_chunk(&raw, |_| {});
+        assert!(pack::unpack_text(&sorted)
+            .unwrap()
+            .starts_with(r#"{"deals":"#));
+        assert_eq!(decode_chunk(&sorted), Ok(deals.clone()));
+        let newer = edited_chunk(&raw, |r| r["version"] = json!(STORE_VERSION + 1));
+        assert_eq!(
+            decode_chunk(&newer),
+            Err(DecodeError::NewerVersion {
+                found: STORE_VERSION + 1,
+                known: STORE_VERSION,
+            })
+        );
+    }
+    let twice =
+        pack::pack_text(r#"{"format":"pipewright-deals","version":3,"version":3,"deals":[]}"#);
+    assert!(
+        decode_chunk(&twice).is_err(),
+        "a field given twice is refused"
     );
 }
 
@@ -1139,6 +1301,77 @@ fn a_move_writes_exactly_the_one_chunk_of_its_deal() {
     assert_eq!(after.len(), store.len());
     assert_eq!(load_store(&after).ws, with_deals_sorted(ws.clone()));
     assert_eq!(plan(&ws, &saved), []);
+}
+
+/// `store` as earlier releases left it: every chunk's deals named.
+fn as_named(ws: &Workspace, store: &Store) -> Store {
+    let mut old = store.clone();
+    for key in store.keys().filter(|k| k.starts_with(CHUNK_PREFIX)) {
+        let bucket: u32 = key[CHUNK_PREFIX.len()..].parse().unwrap();
+        old.insert(key.clone(), named_chunk(&deals_in(ws, bucket)));
+    }
+    old
+}
+
+#[test]
+fn a_store_of_named_deals_loads_whole_and_a_move_rewrites_only_its_chunk_compact() {
+    let ws = workspace();
+    let store = as_named(&ws, &stored(&ws));
+    assert_ne!(store, stored(&ws), "the chunks are written the old way");
+    let (mut tab, mut saved) = open_tab(&store);
+    assert_eq!(tab, with_deals_sorted(ws.clone()));
+    assert_eq!(plan(&tab, &saved), [], "loading it rewrites nothing");
+
+    let stage_id = tab.pipelines[0].stages[2].id.clone();
+    tab.move_deal("full", &stage_id, 0, now() + Duration::hours(1))
+        .unwrap();
+    let bucket = bucket_of("full", BUCKETS);
+    let mut after = store.clone();
+    assert_eq!(
+        apply(&mut after, plan(&tab, &saved), &mut saved),
+        Report::default()
+    );
+    for (key, value) in &store {
+        if *key != chunk_key(bucket) {
+            assert_eq!(after.get(key), Some(value), "{key} was rewritten");
+        }
+    }
+    let record = json_of(&pack::unpack_text(&after[&chunk_key(bucket)]).unwrap());
+    assert!(record["deals"][0].is_array(), "rewritten compact");
+    assert_eq!(load_store(&after).ws, with_deals_sorted(tab.clone()));
+    assert_eq!(plan(&tab, &saved), []);
+}
+
+#[test]
+fn a_chunk_of_named_deals_another_tab_wrote_meanwhile_is_merged() {
+    // A tab of the previous release, still open, changes one deal of a chunk (writing its
+    // deals named) while this tab moves another deal of the same chunk.
+    let (ws, bucket, ids) = crowded_workspace();
+    let store = stored(&ws);
+    let (mut tab, mut saved) = open_tab(&store);
+    let mut theirs = ws.clone();
+    deal_mut(&mut theirs, &ids[0]).notes = "changed in the old tab".into();
+    deal_mut(&mut theirs, &ids[0]).rev += 1;
+    let mut after = store.clone();
+    after.insert(chunk_key(bucket), named_chunk(&deals_in(&theirs, bucket)));
+
+    let stage_id = tab.pipelines[0].stages[1].id.clone();
+    tab.move_deal(&ids[1], &stage_id, 0, now() + Duration::hours(1))
+        .unwrap();
+    let report = apply(&mut after, plan(&tab, &saved), &mut saved);
+    assert_eq!(report.refused, Vec::<String>::new());
+    assert_eq!(report.conflicts, Vec::<DealId>::new());
+    assert_eq!(
+        report.merged.len(),
+        1,
+        "the chunk was merged, not written over"
+    );
+    take_in(&mut tab, &mut saved, &report);
+    let stored_now = decode_chunk(&after[&chunk_key(bucket)]).unwrap();
+    let find = |id: &str| stored_now.iter().find(|d| d.id == id).unwrap();
+    assert_eq!(find(&ids[0]).notes, "changed in the old tab");
+    assert_eq!(find(&ids[1]).stage_id, stage_id);
+    assert_eq!(load_store(&after).ws, with_deals_sorted(tab.clone()));
 }
 
 #[test]

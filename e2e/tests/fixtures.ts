@@ -239,10 +239,31 @@ export function closedToggle(page: Page) {
  * The stored-format codec, in the page: `window.__pwStore.decode(raw)` gives the record a
  * packed value holds, `encode(record)` packs one, as `src/storage/codec/pack.rs` does (raw
  * DEFLATE through the browser's own (De)CompressionStream, 15 bits to a UTF-16 unit from
- * U+4E00). Test code only reads and writes localStorage with it, as another tab would.
+ * U+4E00). The app writes each deal of a chunk as an array of its fields
+ * (`src/storage/codec/compact.rs`): `decode` gives them named, as a backup names them (and
+ * as earlier releases stored them), and `encode` writes them back as they were found.
+ * Test code only reads and writes localStorage with it, as another tab would.
  */
 export const STORE_CODEC = `
 window.__pwStore = {
+  named(d) {
+    if (!Array.isArray(d)) return d;
+    const [id, pipeline_id, stage_id, rank, title, organisation, c, a, expected_close, probability, notes, n, created_at, updated_at, s, h, sample, rev] = d;
+    const status = s[0] === 'open' ? { kind: 'open' } : s[0] === 'won' ? { kind: 'won', at: s[1] } : { kind: 'lost', at: s[1], reason: s[2], note: s[3] };
+    return {
+      id, pipeline_id, stage_id, rank, title, organisation,
+      contact: { name: c[0], email: c[1], phone: c[2] }, amount: { minor: a[0], currency: a[1] },
+      expected_close, probability, notes, next_step: { text: n[0], due: n[1] }, created_at, updated_at, status,
+      history: h.map(([from, to, at]) => ({ from, to, at })), sample, rev,
+    };
+  },
+  compact(d) {
+    const s = d.status;
+    const status = s.kind === 'open' ? ['open'] : s.kind === 'won' ? ['won', s.at] : ['lost', s.at, s.reason, s.note];
+    return [d.id, d.pipeline_id, d.stage_id, d.rank, d.title, d.organisation, [d.contact.name, d.contact.email, d.contact.phone],
+      [d.amount.minor, d.amount.currency], d.expected_close, d.probability, d.notes, [d.next_step.text, d.next_step.due],
+      d.created_at, d.updated_at, status, d.history.map((c) => [c.from, c.to, c.at]), d.sample, d.rev];
+  },
   async decode(raw) {
     if (raw[0] !== 'Z') throw new Error('not packed');
     const pad = parseInt(raw[1], 16);
@@ -255,9 +276,17 @@ window.__pwStore = {
     }
     if (pad >= 8) out.pop();
     const stream = new Blob([new Uint8Array(out)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-    return JSON.parse(await new Response(stream).text());
+    const record = JSON.parse(await new Response(stream).text());
+    if (Array.isArray(record.deals)) {
+      const compact = record.deals.some((d) => Array.isArray(d));
+      record.deals = record.deals.map((d) => this.named(d));
+      if (compact) this.compacted.add(record);
+    }
+    return record;
   },
+  compacted: new WeakSet(),
   async encode(record) {
+    if (this.compacted.has(record)) record = { ...record, deals: record.deals.map((d) => this.compact(d)) };
     const stream = new Blob([JSON.stringify(record)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
     const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
     const units = Math.ceil((bytes.length * 8) / 15);

@@ -93,6 +93,9 @@ pub struct StageChange {
     pub at: DateTime<Utc>,
 }
 
+/// Storage keeps a deal as an array of these fields in this order (`storage::codec::
+/// compact`), read back by this derived `Deserialize`: the order of the fields, here and in
+/// the types they hold, is part of the stored format.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deal {

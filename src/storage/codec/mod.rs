@@ -3,9 +3,9 @@
 //! - [`META_KEY`] holds the workspace's small part (pipelines, stages, lost reasons) as
 //!   JSON.
 //! - Deals live in [`BUCKETS`] chunks, `pipewright.deals.<n>`, a deal in the chunk its id
-//!   hashes to ([`bucket_of`]). A chunk is one JSON record of its deals, compressed and
-//!   packed 15 bits to a UTF-16 unit ([`pack`]): about a tenth of the room the same deals
-//!   take as one ASCII JSON record each. A change rewrites the one chunk of each deal it
+//!   hashes to ([`bucket_of`]). A chunk is one JSON record of its deals (each an array of
+//!   its fields, [`compact`]), compressed and packed 15 bits to a UTF-16 unit ([`pack`]):
+//!   about a tenth of the room the same deals take as one ASCII JSON record each. A change rewrites the one chunk of each deal it
 //!   touched, and every chunk is read, decompressed and parsed once at start-up.
 //! - Each write still states what it expects to find, deal by deal: a chunk another tab
 //!   has changed is merged (its deals kept, ours put in) unless it changed the same deal.
@@ -20,8 +20,9 @@ use crate::domain::{Deal, DealId, Pipeline, PipelineId, StageId, Workspace};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
+use std::fmt::{self, Write as _};
 
+mod compact;
 pub mod pack;
 pub mod v1;
 
@@ -49,6 +50,16 @@ pub const BUCKETS: u32 = 128;
 /// Chromium's localStorage quota per origin, in UTF-16 code units of keys and values.
 pub const QUOTA_UNITS: usize = 5_242_880;
 
+/// A chunk record as read: its deals named (as earlier releases wrote them) or compact
+/// (as this one does, [`compact`]), which `Deal`'s derived `Deserialize` both reads.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChunkIn {
+    format: String,
+    version: u32,
+    deals: Vec<Deal>,
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MetaRecord {
@@ -57,21 +68,6 @@ struct MetaRecord {
     buckets: u32,
     pipelines: Vec<Pipeline>,
     lost_reasons: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct ChunkOut<'a> {
-    format: &'static str,
-    version: u32,
-    deals: &'a [&'a Deal],
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChunkIn {
-    format: String,
-    version: u32,
-    deals: Vec<Deal>,
 }
 
 /// Just the envelope, read (only when the record itself failed) so a newer version is
@@ -260,13 +256,21 @@ fn same_deals(kept: &[Deal], deals: &[&Deal]) -> bool {
     kept.len() == deals.len() && kept.iter().zip(deals).all(|(a, b)| a == *b)
 }
 
+/// A chunk's record: its format, its version, then its deals, compact.
 fn chunk_json(deals: &[&Deal]) -> String {
-    serde_json::to_string(&ChunkOut {
-        format: CHUNK_FORMAT,
-        version: STORE_VERSION,
-        deals,
-    })
-    .unwrap_or_default()
+    let mut out = String::with_capacity(64 + deals.len() * 700);
+    let _ = write!(
+        out,
+        r#"{{"format":"{CHUNK_FORMAT}","version":{STORE_VERSION},"deals":["#
+    );
+    for (i, deal) in deals.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        compact::write_deal(&mut out, deal);
+    }
+    out.push_str("]}");
+    out
 }
 
 /// One chunk's value: its deals (sorted by id by the caller) as one record, packed.
