@@ -137,7 +137,12 @@ fn deal_id(value: &str) -> Option<String> {
         Some(Json::List(deals)) => deals.first()?,
         _ => doc.field("deal")?,
     };
-    let Some(Json::Token(id)) = deal.field("id") else {
+    // A named deal, or a compact one (an array whose first field is its id).
+    let id = match deal {
+        Json::List(fields) => fields.first(),
+        _ => deal.field("id"),
+    };
+    let Some(Json::Token(id)) = id else {
         return None;
     };
     serde_json::from_str(id).ok()
@@ -168,6 +173,9 @@ mod tests {
             r#"{"format":"pipewright-deals","version":2,"deals":[{"id":"c-1"},{"id":"c-2"}]}"#;
         assert_eq!(deal_id(&pack::pack_text(chunk)).as_deref(), Some("c-1"));
         assert_eq!(deal_id(chunk).as_deref(), Some("c-1"));
+        // As the app writes a chunk now: each deal an array, its id first.
+        let compact = r#"{"format":"pipewright-deals","version":2,"deals":[["c-3","p"],["c-4"]]}"#;
+        assert_eq!(deal_id(&pack::pack_text(compact)).as_deref(), Some("c-3"));
         assert_eq!(deal_id("Zbroken"), None);
     }
 

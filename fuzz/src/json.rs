@@ -197,6 +197,14 @@ impl Json {
                                 f(token);
                             }
                         }
+                        Json::List(deals) if key == "\"deals\"" => {
+                            for deal in deals {
+                                match deal {
+                                    Json::List(compact) => each_compact_id(compact, f),
+                                    _ => deal.each_id(f),
+                                }
+                            }
+                        }
                         _ => value.each_id(f),
                     }
                 }
@@ -207,6 +215,31 @@ impl Json {
 
 /// Fields whose values name a record; swapping one for another makes dangling and
 /// duplicate references.
+/// The ids of a compact deal (a chunk's deal as an array of its fields, the app's
+/// `storage::codec::compact`): its id, pipeline and stage (fields 0–2), and the stages of
+/// its history (field 15: `[from, to, at]` each).
+fn each_compact_id(fields: &mut [Json], f: &mut dyn FnMut(&mut String)) {
+    let string = |node: &mut Json, f: &mut dyn FnMut(&mut String)| {
+        if let Json::Token(token) = node {
+            if token.starts_with('"') {
+                f(token);
+            }
+        }
+    };
+    for node in fields.iter_mut().take(3) {
+        string(node, f);
+    }
+    if let Some(Json::List(history)) = fields.get_mut(15) {
+        for change in history {
+            if let Json::List(change) = change {
+                for node in change.iter_mut().take(2) {
+                    string(node, f);
+                }
+            }
+        }
+    }
+}
+
 const ID_KEYS: &[&str] = &[
     "\"id\"",
     "\"pipeline_id\"",
@@ -429,6 +462,21 @@ mod tests {
         assert_eq!(parse(text.as_bytes()).unwrap().to_text(), text);
         assert!(parse(b"{\"a\":").is_none());
         assert!(parse(b"[1] 2").is_none());
+    }
+
+    #[test]
+    fn the_ids_of_named_and_compact_deals_are_found() {
+        let text = concat!(
+            r#"{"deals":[{"id":"n-1","stage_id":"s-1"},"#,
+            r#"["c-1","p-1","s-2",0,"T","O",[],[],null,null,"","#,
+            r#"[],"x","y",["open"],[[null,"s-1","at"],["s-1","s-2","at"]],false,1]]}"#
+        );
+        let mut doc = parse(text.as_bytes()).unwrap();
+        let mut ids = Vec::new();
+        doc.each_id(&mut |id| ids.push(id.clone()));
+        let expected = ["n-1", "s-1", "c-1", "p-1", "s-2", "s-1", "s-1", "s-2"];
+        let expected: Vec<String> = expected.iter().map(|id| format!("\"{id}\"")).collect();
+        assert_eq!(ids, expected);
     }
 
     #[test]

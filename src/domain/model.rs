@@ -95,7 +95,8 @@ pub struct StageChange {
 
 /// Storage keeps a deal as an array of these fields in this order (`storage::codec::
 /// compact`), read back by this derived `Deserialize`: the order of the fields, here and in
-/// the types they hold, is part of the stored format.
+/// the types they hold, is part of the stored format. A new field goes last, with
+/// `#[serde(default)]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deal {

@@ -17,8 +17,9 @@ use pipewright::domain::{
 };
 use pipewright::i18n::Lang;
 use pipewright::storage::codec::{
-    bucket_of, chunk_key, compact_legacy, encode_chunk, encode_store, pack, v1, BUCKETS, LANG_KEY,
-    LAST_BACKUP_KEY, UNREADABLE_PREFIX,
+    bucket_of, chunk_key, compact_legacy, decode_chunk, encode_chunk, encode_store, pack, v1,
+    BUCKETS, CHUNK_FORMAT, CHUNK_PREFIX, LANG_KEY, LAST_BACKUP_KEY, STORE_VERSION,
+    UNREADABLE_PREFIX,
 };
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -99,6 +100,24 @@ fn lived_in_workspace() -> Workspace {
 /// Stored entries as the app writes them: the workspace record and the deals' chunks.
 fn stored(ws: &Workspace) -> Vec<(String, String)> {
     encode_store(ws, BUCKETS)
+}
+
+/// Stored entries as earlier format-2 releases wrote them: each chunk's deals named (JSON
+/// objects) where this release writes them compact (arrays of their fields).
+fn stored_named(ws: &Workspace) -> Vec<(String, String)> {
+    encode_store(ws, BUCKETS)
+        .into_iter()
+        .map(|(key, value)| match decode_chunk(&value) {
+            Ok(deals) if key.starts_with(CHUNK_PREFIX) => {
+                let named = format!(
+                    r#"{{"format":"{CHUNK_FORMAT}","version":{STORE_VERSION},"deals":{}}}"#,
+                    serde_json::to_string(&deals).expect("deals as JSON")
+                );
+                (key, pack::pack_text(&named))
+            }
+            _ => (key, value),
+        })
+        .collect()
 }
 
 /// Stored entries as the previous release wrote them: a record for the workspace and one
@@ -184,6 +203,11 @@ fn main() {
             &export_workspace(ws, "0.1.0", now()),
         );
         write(&storage, &format!("{name}.txt"), &entries_file(&stored(ws)));
+        write(
+            &storage,
+            &format!("{name}-named.txt"),
+            &entries_file(&stored_named(ws)),
+        );
         write(
             &storage,
             &format!("{name}-v1.txt"),

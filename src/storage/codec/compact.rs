@@ -19,7 +19,8 @@
 //! earlier releases) and one of compact deals, with the same checks, and earlier releases
 //! read these chunks too: the record stays at version 2. The order of `Deal`'s fields (and
 //! of `Contact`, `Money`, `NextStep`, `StageChange` and the status's variants) is therefore
-//! part of the stored format; the round-trip tests fail if it changes.
+//! part of the stored format: the test `the_compact_layout_is_fixed` holds a chunk as
+//! stored, and a new field goes last, with `#[serde(default)]`.
 
 use crate::domain::model::instant;
 use crate::domain::{Deal, DealStatus};

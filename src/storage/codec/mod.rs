@@ -3,9 +3,10 @@
 //! - [`META_KEY`] holds the workspace's small part (pipelines, stages, lost reasons) as
 //!   JSON.
 //! - Deals live in [`BUCKETS`] chunks, `pipewright.deals.<n>`, a deal in the chunk its id
-//!   hashes to ([`bucket_of`]). A chunk is one JSON record of its deals (each an array of
-//!   its fields, [`compact`]), compressed and packed 15 bits to a UTF-16 unit ([`pack`]):
-//!   about a tenth of the room the same deals take as one ASCII JSON record each. A change rewrites the one chunk of each deal it
+//!   hashes to ([`bucket_of`]). A chunk is one JSON record of its deals (each an array
+//!   of its fields, `compact.rs`), compressed and packed 15 bits to a UTF-16 unit
+//!   ([`pack`]): about a tenth of the room the same deals take as one ASCII JSON record
+//!   each. A change rewrites the one chunk of each deal it
 //!   touched, and every chunk is read, decompressed and parsed once at start-up.
 //! - Each write still states what it expects to find, deal by deal: a chunk another tab
 //!   has changed is merged (its deals kept, ours put in) unless it changed the same deal.
@@ -51,7 +52,7 @@ pub const BUCKETS: u32 = 128;
 pub const QUOTA_UNITS: usize = 5_242_880;
 
 /// A chunk record as read: its deals named (as earlier releases wrote them) or compact
-/// (as this one does, [`compact`]), which `Deal`'s derived `Deserialize` both reads.
+/// (as this one does, `compact.rs`), which `Deal`'s derived `Deserialize` both reads.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChunkIn {
