@@ -39,7 +39,12 @@ pub fn Card(
     let ui = expect_context::<BoardUi>();
     let now = browser::now();
     let Some((deal, badges)) = ctx.ws.with_untracked(|ws| {
-        let deal = ws.deal(&deal_id)?.clone();
+        // By the column index (a look-up), or by a search should the index not have it
+        // yet: a board of 10,000 deals draws each card without reading them all.
+        let deal = ctx
+            .columns
+            .with_value(|columns| columns.deal(ws, &deal_id).cloned())
+            .or_else(|| ws.deal(&deal_id).cloned())?;
         let stage = ws.pipeline(&deal.pipeline_id)?.stage(&deal.stage_id)?;
         let badges = Badges {
             stale: deal.is_stale(stage, now),
