@@ -239,8 +239,8 @@ async function timedImport(
     await expect(page.locator('li.card').first()).toBeVisible({ timeout: 60_000 });
     const close = await mark(page, 'close');
     const board = await mark(page, 'board');
-    // A store to start others from: only from an import into an empty app (after a
-    // restore the window is left scrolled by the Backups screen, and no picture is kept).
+    // A store to start others from: from an import into an empty app (the restores start
+    // from that store).
     const store = before ? {} : await leaveAndDump(page);
     return {
       previewMs: preview - chosen,

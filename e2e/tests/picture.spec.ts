@@ -15,6 +15,12 @@ import {
   column,
   recordViolations,
   leaveApp,
+  openBackups,
+  exportBackup,
+  chooseBackupFile,
+  importPreview,
+  backupPanel,
+  closeBackups,
 } from './fixtures';
 
 const PICTURE_KEY = 'pipewright.picture';
@@ -173,6 +179,26 @@ test('another tab: its change removes the picture a hidden tab kept, and its cho
   await other.close();
   await leaveApp(page);
   expect(await page.evaluate((key) => localStorage.getItem(key), PICTURE_KEY)).toBeNull();
+});
+
+test('after a restore, closing Backups shows the board from its top, and leaving stores its picture', async ({ page }) => {
+  // A short window: both the Backups screen and the board scroll in it.
+  await page.setViewportSize({ width: 1280, height: 420 });
+  await open(page);
+  await createPipeline(page, 'Startup', true);
+  await openBackups(page);
+  const { text } = await exportBackup(page);
+  await chooseBackupFile(page, 'mine.json', text);
+  await importPreview(page).getByRole('button', { name: 'Replace everything I have now', exact: true }).click();
+  await expect(backupPanel(page).getByText(/^Imported/)).toBeVisible();
+  // Scrolled a little, as the message of the import scrolls it: less than the board's own
+  // overflow, so the board could keep that scroll.
+  await page.evaluate(() => window.scrollTo(0, 40));
+  expect(await page.evaluate(() => window.scrollY)).toBe(40);
+  await closeBackups(page);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+  await leaveApp(page);
+  expect(await page.evaluate((key) => localStorage.getItem(key), PICTURE_KEY)).not.toBeNull();
 });
 
 test('no picture is stored of a board a fresh start would not draw', async ({ page }) => {

@@ -35,6 +35,18 @@ pub fn App() -> impl IntoView {
     // A memo, so the screen is rebuilt only when a pipeline appears or goes, not on every
     // change to the workspace (which would re-create every card).
     let has_pipeline = Memo::new(move |_| ctx.current_pipeline_id().is_some());
+    // Another screen opens at its top, as a new page would: the window keeps no scroll
+    // from the screen before (the Backups screen scrolls to its messages), and a board
+    // left scrolled would not be stored as the picture of the next start either.
+    Effect::new(move |before: Option<Screen>| {
+        let screen = ctx.screen.get();
+        if before.is_some_and(|before| before != screen) {
+            if let Some(window) = web_sys::window() {
+                window.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+        }
+        screen
+    });
 
     view! {
         <div class="app">
