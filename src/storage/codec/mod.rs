@@ -6,8 +6,8 @@
 //!   hashes to ([`bucket_of`]). A chunk is one JSON record of its deals (each an array
 //!   of its fields, `compact.rs`), compressed and packed 15 bits to a UTF-16 unit
 //!   ([`pack`]): about a tenth of the room the same deals take as one ASCII JSON record
-//!   each. A change rewrites the one chunk of each deal it
-//!   touched, and every chunk is read, decompressed and parsed once at start-up.
+//!   each. A change rewrites the one chunk of each deal it touched, and every chunk is
+//!   read, decompressed and parsed once at start-up.
 //! - Each write still states what it expects to find, deal by deal: a chunk another tab
 //!   has changed is merged (its deals kept, ours put in) unless it changed the same deal.
 //!
