@@ -547,6 +547,10 @@ test('a file whose text holds HTML and script imports as plain text: shown liter
     // The notes, in the editor, are the same text.
     const editor = await openEditor(page, script.title);
     await expect(editor.getByLabel('Notes', { exact: true })).toHaveValue(script.notes);
+    // Escape once the editor has focus, as a user who sees it would: it takes focus in the
+    // frame after it opens, and before that the key goes to the card (a fresh-clone run
+    // pressed it there, and the editor stayed open).
+    await expect(editor.getByLabel('Title', { exact: true })).toBeFocused();
     await page.keyboard.press('Escape');
     await expect(editor).toBeHidden();
     // No element came out of the text.
