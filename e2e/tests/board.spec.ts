@@ -605,6 +605,27 @@ test('the deal editor and the lost dialog take focus when they open and close wi
   await expect(lost).toBeHidden();
   await expect(cardTitles(page, 'Negotiation')).toHaveText(['Focus deal']);
   await expect(closedToggle(page)).toHaveText('Closed deals (0)');
+
+  // Escape closes either dialog wherever focus is: here still on the card, as when a quick
+  // Escape comes before the frame that moves focus into the dialog.
+  const title = card(page, 'Focus deal').getByRole('button', { name: 'Focus deal', exact: true });
+  await title.click();
+  await expect(editor).toBeVisible();
+  await title.focus();
+  await page.keyboard.press('Escape');
+  await expect(editor).toBeHidden();
+  await cardAction(page, 'Focus deal', 'Lost');
+  await expect(lost).toBeVisible();
+  await card(page, 'Focus deal').focus();
+  await page.keyboard.press('Escape');
+  await expect(lost).toBeHidden();
+  // Once they are closed, Escape reaches only what is open next: the menu closes, back to
+  // its button.
+  await openCardMenu(page, 'Focus deal');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menu')).toBeHidden();
+  await expect(card(page, 'Focus deal').getByRole('button', { name: 'Actions for “Focus deal”' })).toBeFocused();
+  await expect(closedToggle(page)).toHaveText('Closed deals (0)');
 });
 
 test('the editor refuses an invalid amount with a message and saves nothing', async ({ page }) => {

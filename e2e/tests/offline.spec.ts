@@ -96,6 +96,11 @@ test('a new release waits: "A new version is ready" shows beside an open edit, a
     const next = fs.readFileSync(worker, 'utf8').replace(/const VERSION\s*=\s*["']([0-9a-f]+)["']/, 'const VERSION="next-release"');
     expect(next).toContain('const VERSION="next-release"');
     fs.writeFileSync(worker, next);
+    // Its Last-Modified a clear second later than the copy's: the server answers a
+    // revalidation by whole seconds, and a rewrite within the copy's second would be
+    // answered "not modified", so no new worker would ever be found.
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(worker, later, later);
     await page.evaluate(async () => {
       await (await navigator.serviceWorker.getRegistration())!.update();
     });

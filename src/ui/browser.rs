@@ -78,6 +78,20 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), JsVal
     Ok(())
 }
 
+/// Calls `close` on Escape wherever focus is, for as long as the calling component lives.
+/// A menu or dialog opened in this frame takes focus only in the next ([`focus_later`]),
+/// and a quick Escape before that must still close it.
+pub fn close_on_escape(close: impl Fn() + 'static) {
+    use leptos::prelude::{on_cleanup, window_event_listener};
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && !ev.default_prevented() {
+            ev.prevent_default();
+            close();
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
 /// Moves keyboard focus to the element with `id`, once the DOM has caught up.
 pub fn focus_later(id: String) {
     leptos::prelude::request_animation_frame(move || focus_now(&id));

@@ -127,15 +127,8 @@ fn MenuPanel(at: MenuAt) -> impl IntoView {
             browser::focus_later(format!("actions-{}", id.get_value()));
         }
     };
-    // Escape closes the menu wherever focus is: it may still be on the button when a quick
-    // Escape comes before the frame that moves it into the menu.
-    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && !ev.default_prevented() {
-            ev.prevent_default();
-            close(true);
-        }
-    });
-    on_cleanup(move || escape.remove());
+    // Escape closes the menu wherever focus is: it may still be on the button.
+    browser::close_on_escape(move || close(true));
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let key = ev.key();
         if key == "Escape" || key == "Tab" {

@@ -10,9 +10,20 @@ use leptos::prelude::*;
 #[component]
 pub fn LostDialog() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let lang = ctx.lang;
     move || {
-        let deal_id = ctx.losing.get()?;
+        ctx.losing
+            .get()
+            .map(|deal_id| view! { <LostForm deal_id=deal_id/> })
+    }
+}
+
+/// The dialog for one deal: a component of its own, so what it sets up (its signals, its
+/// Escape listener) goes when it closes.
+#[component]
+fn LostForm(deal_id: crate::domain::DealId) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let lang = ctx.lang;
+    {
         let reasons = ctx.ws.with_untracked(|ws| ws.lost_reasons.clone());
         let reason = RwSignal::new(reasons.first().cloned().unwrap_or_default());
         let note = RwSignal::new(String::new());
@@ -58,10 +69,11 @@ pub fn LostDialog() -> impl IntoView {
                 close();
             }
         };
-        Some(view! {
+        // Escape closes it wherever focus is: still on the card, before the next frame.
+        browser::close_on_escape(close);
+        view! {
             <div class="modal-backdrop">
-                <div class="modal modal-small" role="dialog" aria-modal="true" aria-labelledby="lost-title"
-                    on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Escape" { close() }>
+                <div class="modal modal-small" role="dialog" aria-modal="true" aria-labelledby="lost-title">
                     <h2 id="lost-title">{move || tf(lang.get(), "lost.title", &[("deal", &title)])}</h2>
                     <form on:submit=submit>
                         <div class="field">
@@ -82,6 +94,6 @@ pub fn LostDialog() -> impl IntoView {
                     </form>
                 </div>
             </div>
-        })
+        }
     }
 }

@@ -127,6 +127,9 @@ fn DealForm(deal_id: DealId) -> impl IntoView {
         }
     });
 
+    // Escape closes it wherever focus is: still on the card, before the next frame.
+    browser::close_on_escape(move || close.run(()));
+
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = lang.get_untracked();
@@ -169,8 +172,7 @@ fn DealForm(deal_id: DealId) -> impl IntoView {
 
     view! {
         <div class="modal-backdrop">
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="deal-editor-title"
-                on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Escape" { close.run(()) }>
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="deal-editor-title">
                 <h2 id="deal-editor-title">{move || t(lang.get(), "deal.editor_title")}</h2>
                 <StatusLine status=deal.status.clone()/>
                 <Show when=move || now_rev.get() != merge.base_rev.get()>
